@@ -28,6 +28,8 @@ public final class PhysicalMemory {
     private long unbackedAccesses;
     /** Bumped on every write to a page for which {@link #watchWrites} was set (code caches use it). */
     private final WriteWatch writeWatch;
+    /** MMUs that cache direct references to page arrays; told when an array or its watch state changes. */
+    private PageObserver[] observers = new PageObserver[0];
 
     public PhysicalMemory(long sizeBytes) {
         if (sizeBytes <= 0 || sizeBytes > (1L << 32) || (sizeBytes & PAGE_MASK) != 0) {
@@ -35,7 +37,7 @@ public final class PhysicalMemory {
         }
         this.size = sizeBytes;
         this.pages = new byte[(int) (sizeBytes >>> PAGE_SHIFT)][];
-        this.writeWatch = new WriteWatch(pages.length);
+        this.writeWatch = new WriteWatch(pages.length, this::pageChanged);
     }
 
     /** Bytes of RAM. */
@@ -68,9 +70,26 @@ public final class PhysicalMemory {
     public byte[] pageForWrite(int ppn) {
         if (ppn < 0 || ppn >= pages.length) return null;
         byte[] p = pages[ppn];
-        if (p == null) pages[ppn] = p = new byte[PAGE_SIZE];
+        if (p == null) {
+            pages[ppn] = p = new byte[PAGE_SIZE];
+            pageChanged(ppn); // cached references to the shared zero page are now stale
+        }
         if (writeWatch.watched(ppn)) writeWatch.hit(ppn);
         return p;
+    }
+
+    /** The page's own bytes if it has been allocated, else null; no side effects (the TLB uses it). */
+    byte[] allocatedPage(int ppn) {
+        return ppn >= 0 && ppn < pages.length ? pages[ppn] : null;
+    }
+
+    void addObserver(PageObserver observer) {
+        observers = java.util.Arrays.copyOf(observers, observers.length + 1);
+        observers[observers.length - 1] = observer;
+    }
+
+    private void pageChanged(int ppn) {
+        for (PageObserver o : observers) o.pageChanged(ppn);
     }
 
     public int read8(int paddr) {
