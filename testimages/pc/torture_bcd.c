@@ -1,0 +1,1 @@
+int test_main(const char *c){(void)c;return 0;}
