@@ -146,6 +146,24 @@ public final class PhysicalMemory {
         }
     }
 
+    /**
+     * Zeroes RAM (a loader's bss); never-written pages are already zero and stay unallocated.
+     * Fails loudly if any byte falls outside RAM.
+     */
+    public void zero(long paddr, long len) {
+        if (paddr < 0 || len < 0 || paddr + len > size) {
+            throw new IllegalArgumentException(String.format(
+                    "cannot zero %d bytes at 0x%x: guest RAM is 0x%x bytes", len, paddr, size));
+        }
+        while (len > 0) {
+            int in = (int) (paddr & PAGE_MASK);
+            int n = (int) Math.min(len, PAGE_SIZE - in);
+            int ppn = (int) (paddr >>> PAGE_SHIFT);
+            if (pages[ppn] != null) java.util.Arrays.fill(pageForWrite(ppn), in, in + n, (byte) 0);
+            paddr += n; len -= n;
+        }
+    }
+
     /** Copies bytes out of RAM; bytes outside RAM read as 0xFF. */
     public void copyOut(long paddr, byte[] dst, int off, int len) {
         for (int i = 0; i < len; i++) dst[off + i] = (byte) read8((int) (paddr + i));
