@@ -254,4 +254,21 @@ class Pit8254Test {
         pc.at(PitClock.nsOfEdge(1 + 100 + 3));
         assertEquals(7, latchAndRead(0), "new count after the reload");
     }
+
+    @Test
+    void linuxOneshotReprogramsModeZeroWithoutAControlWord() {
+        pc.linuxPicInit();
+        pc.outb(0x21, 0xFA);
+        pc.outb(0x43, 0x30);                            // pit_set_oneshot
+        List<Long> t = new ArrayList<>();
+        pc.outb(0x40, 100);                             // pit_next_event(100)
+        pc.outb(0x40, 0);
+        pc.runUntil(PitClock.nsOfEdge(50), v -> t.add(pc.now()));
+        pc.outb(0x40, 200 & 0xFF);                      // rearmed before it fired: LSB stops the count
+        assertFalse(pc.clock.nextDeadline() < Long.MAX_VALUE, "no IRQ0 while half written");
+        pc.outb(0x40, 0);
+        long written = PitClock.edgeAt(pc.now());
+        pc.runUntil(1_000_000_000L, v -> t.add(pc.now()));
+        assertEquals(List.of(PitClock.nsOfEdge(written + 1 + 200)), t);
+    }
 }
