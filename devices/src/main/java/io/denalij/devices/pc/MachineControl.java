@@ -10,17 +10,24 @@ public final class MachineControl {
 
     private Reason reason = Reason.NONE;
     private int exitStatus;
+    private Runnable stopListener = () -> { };
+
+    /** Called once per request, from inside the guest's OUT instruction: lets the CPU end its run right after it. */
+    public void setStopListener(Runnable listener) { this.stopListener = listener; }
 
     /** The guest asks the machine to end with this process exit status. The first request wins. */
     public void requestExit(int status) {
         if (reason != Reason.NONE) return;
         reason = Reason.EXIT;
         exitStatus = status;
+        stopListener.run();
     }
 
     /** The guest pulsed the CPU reset line. */
     public void requestReset() {
-        if (reason == Reason.NONE) reason = Reason.RESET;
+        if (reason != Reason.NONE) return;
+        reason = Reason.RESET;
+        stopListener.run();
     }
 
     public boolean stopRequested() { return reason != Reason.NONE; }
