@@ -3,7 +3,8 @@
 # for the torture programs) and records:
 #   expected/NAME.native.txt     stdout
 #   expected/NAME.native.status  exit status (0 = success)
-# compute runs once per workload (expected/compute-WORKLOAD.native.*).
+# compute runs once per workload (expected/compute-WORKLOAD.native.*); torture-x87 runs twice,
+# plain and with the argument "strict" (expected/torture-x87-strict.native.*).
 #
 # Usage: scripts/record-native.sh [NAME...]   (default: every images/linux/*)
 # Needs: an x86 Linux host that runs 32-bit static programs.
@@ -23,9 +24,9 @@ if [ $# -eq 0 ]; then
 fi
 mkdir -p "$here/expected"
 for name in "$@"; do
-    if [ "$name" = compute ]; then
-        for w in $COMPUTE_WORKLOADS; do run compute "compute-$w" "$w"; done
-    else
-        run "$name" "$name" ""
-    fi
+    case $name in
+    compute) for w in $COMPUTE_WORKLOADS; do run compute "compute-$w" "$w"; done ;;
+    torture-x87) run "$name" "$name" ""; run "$name" "$name-strict" strict ;;
+    *) run "$name" "$name" "" ;;
+    esac
 done

@@ -4,7 +4,9 @@
 #   expected/NAME.qemu.status  QEMU's exit status: (code << 1) | 1 for a kernel that wrote code to
 #                              port 0xf4, 124 on timeout, 0 if the guest reset (triple fault)
 # The compute kernel is run once per workload, with the workload as the command line
-# (expected/compute-WORKLOAD.qemu.*). Kernels are started from images/pc/ as "NAME.elf", so the
+# (expected/compute-WORKLOAD.qemu.*); torture-x87 also runs with the command line "strict"
+# (expected/torture-x87-strict.qemu.*, which differs from the CPU where QEMU does not model x87
+# details; see pc/torture_x87.c). Kernels are started from images/pc/ as "NAME.elf", so the
 # multiboot command line QEMU builds is "NAME.elf" + " " + append (hello prints it).
 #
 # Usage: scripts/record-qemu.sh [NAME...]     (default: every images/pc/*.elf)
@@ -29,9 +31,9 @@ if [ $# -eq 0 ]; then
 fi
 mkdir -p "$here/expected"
 for name in "$@"; do
-    if [ "$name" = compute ]; then
-        for w in $COMPUTE_WORKLOADS; do run compute "compute-$w" "$w"; done
-    else
-        run "$name" "$name" ""
-    fi
+    case $name in
+    compute) for w in $COMPUTE_WORKLOADS; do run compute "compute-$w" "$w"; done ;;
+    torture-x87) run "$name" "$name" ""; run "$name" "$name-strict" strict ;;
+    *) run "$name" "$name" "" ;;
+    esac
 done
