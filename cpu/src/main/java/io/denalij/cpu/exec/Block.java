@@ -1,0 +1,45 @@
+package io.denalij.cpu.exec;
+
+import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.decode.Op;
+
+/**
+ * A run of decoded instructions starting at one CS:EIP, ending at a control transfer or any
+ * instruction after which the execution loop must look at the machine again (I/O, flag IF, mode
+ * changes), or at the end of the page. Valid while its code pages keep their write generation and
+ * the paging context it was decoded under.
+ */
+final class Block {
+    final int eip, csBase, csLimit, mode;
+    final long epoch;
+    /** Physical page numbers the code lies in and their write generations; ppn2 is -1 when the block stays in one page. */
+    final int ppn, gen, ppn2, gen2;
+    final Instruction[] code;
+    /** The operation to dispatch per instruction: the form's op, or INVALID for a misused LOCK prefix. */
+    final Op[] ops;
+    /** True when execution may go straight on to the next block: the block ended in a near branch or at its size limit. */
+    final boolean chains;
+
+    Block(int eip, int csBase, int csLimit, int mode, long epoch, int ppn, int gen, int ppn2, int gen2,
+          Instruction[] code, Op[] ops) {
+        this.eip = eip;
+        this.csBase = csBase;
+        this.csLimit = csLimit;
+        this.mode = mode;
+        this.epoch = epoch;
+        this.ppn = ppn;
+        this.gen = gen;
+        this.ppn2 = ppn2;
+        this.gen2 = gen2;
+        this.code = code;
+        this.ops = ops;
+        Op last = ops[ops.length - 1];
+        boolean endsInBranch = switch (last) {
+            case JCC, JMP, CALL, RET, LOOP, LOOPE, LOOPNE, JCXZ -> true;
+            default -> false;
+        };
+        this.chains = endsInBranch || !code[code.length - 1].form.has(io.denalij.cpu.decode.Form.BLOCK_END)
+                && !(code[code.length - 1].rep() && code[code.length - 1].form.has(io.denalij.cpu.decode.Form.STRING))
+                && last != Op.INVALID && last != Op.UD2;
+    }
+}
