@@ -40,7 +40,7 @@ class StackAndStringTest {
         assertEquals(0, m.ebp());
         assertEquals(0x1111_1111, m.read32(TestMachine.STACK - 8), "PUSHAD stored EAX first, below the return address");
         assertEquals(TestMachine.STACK - 4, m.read32(TestMachine.STACK - 24), "PUSHAD stored ESP as it was before");
-        assertEquals(TestMachine.CODE + 28, m.read32(TestMachine.STACK - 4), "the return address CALL pushed");
+        assertEquals(TestMachine.CODE + 24, m.read32(TestMachine.STACK - 4), "the return address CALL pushed");
     }
 
     @Test
