@@ -1,6 +1,7 @@
 package io.denalij.cli;
 
 import io.denalij.devices.pc.PcMachine;
+import io.denalij.mmu.image.MultibootLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +25,7 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--kernel", paramLabel = "FILE.elf", description = "Multiboot v1 ELF kernel to boot (default: the embedded demo kernel)")
     Path kernel;
 
-    @Option(names = "--append", paramLabel = "STRING", description = "kernel command line, passed in the multiboot information")
+    @Option(names = "--append", paramLabel = "STRING", description = "kernel command line; as with QEMU the kernel sees \"FILE.elf STRING\"")
     String append = "";
 
     @Option(names = "--mem", paramLabel = "MiB", description = "guest RAM in MiB (default: ${DEFAULT-VALUE}; 2 to 3584)")
@@ -47,7 +48,8 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
 
         PcMachine machine = new PcMachine(new PcMachine.Config((long) memMiB << 20, System.out, trace));
         try {
-            machine.loadMultiboot(image, append);
+            // QEMU hands the kernel "PATH APPEND" as its command line; do the same so kernels see what they would there.
+            machine.loadMultiboot(image, kernel == null ? append : MultibootLoader.qemuCommandLine(kernel.toString(), append));
         } catch (IllegalArgumentException e) {
             throw new DenaliMain.UserError(name + ": " + e.getMessage());
         }

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Times the compute kernel's workloads natively, under qemu-system-i386 (TCG) and under Denali-J, in one
+# run, end to end (process start included), and prints a table of times and ratios.
+#
+#   bench/compare.sh [-n RUNS] [WORKLOAD...]      default: every workload, best of 3 runs each
+#
+# native: testimages/images/linux/compute WORKLOAD (the same C source built as a 32-bit Linux program)
+# qemu:   qemu-system-i386 -kernel compute.elf -append WORKLOAD -serial stdio -display none
+#         -device isa-debug-exit,iobase=0xf4,iosize=0x04   (apt-get install qemu-system-x86)
+# denali: ./denali pc --kernel compute.elf --append WORKLOAD
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+runs=3
+if [ "${1:-}" = "-n" ]; then runs=$2; shift 2; fi
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(alu sieve crc32 matmul fib qsort)
+kernel="$here/testimages/images/pc/compute.elf"
+native="$here/testimages/images/linux/compute"
+qemu="$(command -v qemu-system-i386 || true)"
+
+"$here/denali" --version >/dev/null   # build once, outside the timings
+
+best_time() { # best wall time in seconds of RUNS runs of a command; prints "-" if it fails
+  local best="" t0 t1 t
+  for _ in $(seq "$runs"); do
+    t0=$(date +%s.%N)
+    if ! "$@" >/dev/null 2>&1; then
+      # guests exit through isa-debug-exit with status (0 << 1) | 1 = 1: that is success here
+      [ $? -eq 1 ] || { echo "-"; return; }
+    fi
+    t1=$(date +%s.%N)
+    t=$(awk -v a="$t1" -v b="$t0" 'BEGIN { print a - b }')
+    if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$t; fi
+  done
+  awk -v b="$best" 'BEGIN { printf "%.3f", b }'
+}
+ratio() { if [ "$1" = "-" ] || [ "$2" = "-" ]; then echo "-"; else awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; fi; }
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# command: bench/compare.sh -n $runs ${workloads[*]}   (best of $runs, seconds, end to end)"
+printf '%-8s %9s %9s %9s %14s %14s\n' workload native qemu denali denali/native denali/qemu
+for w in "${workloads[@]}"; do
+  tn=$(best_time "$native" "$w")
+  tq="-"
+  if [ -n "$qemu" ]; then
+    tq=$(best_time "$qemu" -kernel "$kernel" -append "$w" -serial stdio -display none -monitor none -no-reboot \
+         -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+  fi
+  td=$(best_time "$here/denali" pc --kernel "$kernel" --append "$w")
+  printf '%-8s %9s %9s %9s %14s %14s\n' "$w" "$tn" "$tq" "$td" "$(ratio "$td" "$tn")" "$(ratio "$td" "$tq")"
+done
