@@ -17,6 +17,10 @@ public final class Disassembler {
         Form f = in.form;
         if (f.op == Op.INVALID) return "(bad)";
         StringBuilder b = new StringBuilder();
+        if (f.op == Op.NOP && f.opcode == 0x90 && in.has(Instruction.PREFIX_OPSIZE)) {
+            return in.op32 ? "xchg eax,eax" : "xchg ax,ax";
+        }
+        unusedPrefixes(b, in);
         if (in.lock()) b.append("lock ");
         if (in.has(Instruction.PREFIX_REP) && f.op != Op.PAUSE) {
             b.append(f.has(Form.STRING) && !f.has(Form.REP_CONDITIONAL) ? "rep " : "repz ");
@@ -34,6 +38,68 @@ public final class Disassembler {
             operand(b, in, f.operand(i));
         }
         return b.toString();
+    }
+
+    /** objdump names prefixes the instruction does not use (a segment override without memory operand, say). */
+    private static void unusedPrefixes(StringBuilder b, Instruction in) {
+        for (int i = 0; i < in.length; i++) {
+            int p = in.byteAt(i);
+            switch (p) {
+                case 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65 -> {
+                    if (!usesSegment(in)) b.append(Segment.NAMES[in.segOverride]).append(' ');
+                }
+                case 0x66 -> { if (!usesOperandSize(in)) b.append(in.code32 ? "data16 " : "data32 "); }
+                case 0x67 -> { if (!usesAddressSize(in) || printsAddressPrefix(in)) b.append(in.code32 ? "addr16 " : "addr32 "); }
+                case 0xF0, 0xF2, 0xF3 -> { }
+                default -> { return; }
+            }
+        }
+    }
+
+    private static boolean usesSegment(Instruction in) {
+        if (in.hasMemory || in.op == Op.XLAT) return true;
+        for (int i = 0; i < in.form.operandCount(); i++) {
+            Operand o = in.form.operand(i);
+            if (o == Operand.Xb || o == Operand.Xv) return true;
+        }
+        return false;
+    }
+
+    private static boolean usesOperandSize(Instruction in) {
+        Form f = in.form;
+        if (f.has(Form.BYTE_OP) && f.op != Op.OUT && f.op != Op.IN) return false;
+        if (!f.mnemonic.equals(f.mnemonic32) && !f.has(OpcodeTable.MNEMONIC_BY_ADDRESS_SIZE)) return true;
+        if (f.has(OpcodeTable.SUFFIX_ON_OVERRIDE | OpcodeTable.ALWAYS_SUFFIX)) return true;
+        switch (f.op) {
+            case PUSH_SREG, POP_SREG, RET, RET_FAR, ENTER, LEAVE, IRET -> { return true; }
+            case MOV_FROM_SREG, MOV_TO_SREG, SLDT, STR, SMSW -> { return !in.hasMemory; }
+            default -> { }
+        }
+        for (int i = 0; i < f.operandCount(); i++) {
+            switch (f.operand(i)) {
+                case Ev, Gv, Iz, Ibs, Zv, eAX, Ov, Xv, Yv, Mp, Ma, Jz, Ap, Ms -> { return true; }
+                default -> { }
+            }
+        }
+        return false;
+    }
+
+    /** objdump names an address-size prefix on moffs moves and LOOP even though they use it. */
+    private static boolean printsAddressPrefix(Instruction in) {
+        if (in.op == Op.LOOP || in.op == Op.LOOPE || in.op == Op.LOOPNE) return true;
+        Operand first = in.form.operandCount() > 0 ? in.form.operand(0) : null;
+        Operand second = in.form.operandCount() > 1 ? in.form.operand(1) : null;
+        if (first == Operand.Ob || first == Operand.Ov || second == Operand.Ob || second == Operand.Ov) return true;
+        return !in.code32 && in.hasMemory && in.base == Instruction.NO_REG && in.index == Instruction.NO_REG
+                && !(in.addr32 && in.modrm >= 0 && in.rm == 4);
+    }
+
+    private static boolean usesAddressSize(Instruction in) {
+        if (in.hasMemory) return true;
+        return switch (in.op) {
+            case MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS, XLAT, JCXZ, LOOP, LOOPE, LOOPNE -> true;
+            default -> false;
+        };
     }
 
     private static String mnemonic(Instruction in) {
@@ -79,7 +145,7 @@ public final class Disassembler {
             case Ed -> rm(b, in, 4);
             case Ev -> {
                 boolean wordMemory = in.op == Op.MOV_FROM_SREG || in.op == Op.MOV_TO_SREG || in.op == Op.SLDT
-                        || in.op == Op.STR || in.op == Op.SMSW;
+                        || in.op == Op.STR || in.op == Op.SMSW || in.op == Op.LAR || in.op == Op.LSL;
                 rm(b, in, wordMemory && in.hasMemory ? 2 : vsize);
             }
             case Gb -> b.append(reg(in.reg, 1));
@@ -100,7 +166,7 @@ public final class Disassembler {
             case Ms -> memory(b, in);
             case Rd -> b.append(CpuState.REG32[in.rm]);
             case Cd -> b.append("cr").append(in.reg);
-            case Dd -> b.append("db").append(in.reg);
+            case Dd -> b.append("dr").append(in.reg);
             case Zb -> b.append(reg(in.form.param, 1));
             case Zv -> b.append(reg(in.form.param, vsize));
             case AL -> b.append(in.op == Op.ESC ? "ax" : "al");
@@ -129,7 +195,8 @@ public final class Disassembler {
 
     private static void memory(StringBuilder b, Instruction in) {
         boolean hasDisp = in.mod == 1 || in.mod == 2;
-        if (in.base == Instruction.NO_REG && in.index == Instruction.NO_REG) {
+        boolean sib = in.addr32 && in.modrm >= 0 && in.rm == 4;
+        if (in.base == Instruction.NO_REG && in.index == Instruction.NO_REG && !sib) {
             b.append(Segment.NAMES[in.seg]).append(':').append(hex(in.addr32 ? in.disp : in.disp & 0xFFFF));
             return;
         }
@@ -138,9 +205,11 @@ public final class Disassembler {
         String[] names = in.addr32 ? CpuState.REG32 : REG16_ADDR;
         boolean first = true;
         if (in.base != Instruction.NO_REG) { b.append(names[in.base]); first = false; }
-        if (in.index != Instruction.NO_REG) {
+        // objdump shows a SIB byte's "no index" as eiz unless it is the plain [esp] form
+        boolean eiz = sib && in.index == Instruction.NO_REG && (in.base != 4 || in.scale != 0);
+        if (in.index != Instruction.NO_REG || eiz) {
             if (!first) b.append('+');
-            b.append(names[in.index]);
+            b.append(eiz ? "eiz" : names[in.index]);
             if (in.addr32) b.append('*').append(1 << in.scale);
             first = false;
         }
@@ -148,8 +217,7 @@ public final class Disassembler {
         if (hasDisp) {
             int d = in.disp;
             if (!in.addr32 && in.mod == 2) d = (short) d;
-            if (d < 0 && in.mod == 1 || d < 0 && !in.addr32) b.append('-').append(hex(-d));
-            else if (d < 0 && in.mod == 2) b.append('-').append(hex(-d));
+            if (d < 0) b.append('-').append(hex(-d));
             else b.append('+').append(hex(d));
         }
         b.append(']');

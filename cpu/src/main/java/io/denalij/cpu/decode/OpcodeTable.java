@@ -122,8 +122,8 @@ public final class OpcodeTable {
         }
         Operand[] sregs = {ES, CS, SS, DS};
         for (int i = 0; i < 4; i++) {
-            def(0x06 + i * 8, "push", Op.PUSH_SREG, sregs[i]).p(i);
-            if (i != 1) def(0x07 + i * 8, "pop", Op.POP_SREG, sregs[i]).p(i).a(i == 2 ? BLOCK_END : 0);
+            def(0x06 + i * 8, "push", Op.PUSH_SREG, sregs[i]).p(i).a(SUFFIX_ON_OVERRIDE);
+            if (i != 1) def(0x07 + i * 8, "pop", Op.POP_SREG, sregs[i]).p(i).a(SUFFIX_ON_OVERRIDE | (i == 2 ? BLOCK_END : 0));
         }
         def(0x27, "daa", Op.DAA).f(A | C, S | Z | A | P | C, O);
         def(0x2F, "das", Op.DAS).f(A | C, S | Z | A | P | C, O);
@@ -200,16 +200,16 @@ public final class OpcodeTable {
         shiftGroup(0xD1, Ev, ONE);
         shiftGroup(0xD2, Eb, CL);
         shiftGroup(0xD3, Ev, CL);
-        def(0xC2, "ret", Op.RET, Iw).a(BRANCH | BLOCK_END);
-        def(0xC3, "ret", Op.RET).a(BRANCH | BLOCK_END);
+        def(0xC2, "ret", Op.RET, Iw).a(BRANCH | BLOCK_END | SUFFIX_ON_OVERRIDE);
+        def(0xC3, "ret", Op.RET).a(BRANCH | BLOCK_END | SUFFIX_ON_OVERRIDE);
         def(0xC4, "les", Op.LOAD_FAR_POINTER, Gv, Mp).mem().p(0);
         def(0xC5, "lds", Op.LOAD_FAR_POINTER, Gv, Mp).mem().p(3);
         def(0xC6, "mov", Op.MOV, Eb, Ib).g(0);
         def(0xC7, "mov", Op.MOV, Ev, Iz).g(0);
-        def(0xC8, "enter", Op.ENTER, Iw, Ib);
-        def(0xC9, "leave", Op.LEAVE);
-        def(0xCA, "retf", Op.RET_FAR, Iw).a(BRANCH | BLOCK_END);
-        def(0xCB, "retf", Op.RET_FAR).a(BRANCH | BLOCK_END);
+        def(0xC8, "enter", Op.ENTER, Iw, Ib).a(SUFFIX_ON_OVERRIDE);
+        def(0xC9, "leave", Op.LEAVE).a(SUFFIX_ON_OVERRIDE);
+        def(0xCA, "retf", Op.RET_FAR, Iw).a(BRANCH | BLOCK_END | SUFFIX_ON_OVERRIDE);
+        def(0xCB, "retf", Op.RET_FAR).a(BRANCH | BLOCK_END | SUFFIX_ON_OVERRIDE);
         def(0xCC, "int3", Op.INT3).p(3).a(BRANCH | BLOCK_END);
         def(0xCD, "int", Op.INT, Ib).a(BRANCH | BLOCK_END);
         def(0xCE, "into", Op.INTO).a(BRANCH | BLOCK_END).f(O, 0, 0);
@@ -257,7 +257,7 @@ public final class OpcodeTable {
     }
 
     private void shiftGroup(int opcode, Operand dst, Operand count) {
-        String[] names = {"rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"};
+        String[] names = {"rol", "ror", "rcl", "rcr", "shl", "shr", "shl", "sar"};
         Op[] ops = {Op.ROL, Op.ROR, Op.RCL, Op.RCR, Op.SHL, Op.SHR, Op.SHL, Op.SAR};
         for (int i = 0; i < 8; i++) {
             boolean rotate = i < 4;
@@ -292,8 +292,8 @@ public final class OpcodeTable {
         def(0x101, "smsw", Op.SMSW, Ev).g(4);
         def(0x101, "lmsw", Op.LMSW, Ew).g(6).a(PRIVILEGED | BLOCK_END);
         def(0x101, "invlpg", Op.INVLPG, M).g(7).mem().a(PRIVILEGED | BLOCK_END);
-        def(0x102, "lar", Op.LAR, Gv, Ew).a(PROTECTED_ONLY).f(0, Z, 0);
-        def(0x103, "lsl", Op.LSL, Gv, Ew).a(PROTECTED_ONLY).f(0, Z, 0);
+        def(0x102, "lar", Op.LAR, Gv, Ev).a(PROTECTED_ONLY).f(0, Z, 0);
+        def(0x103, "lsl", Op.LSL, Gv, Ev).a(PROTECTED_ONLY).f(0, Z, 0);
         def(0x106, "clts", Op.CLTS).a(PRIVILEGED | BLOCK_END);
         def(0x108, "invd", Op.INVD).a(PRIVILEGED);
         def(0x109, "wbinvd", Op.WBINVD).a(PRIVILEGED);
@@ -308,14 +308,14 @@ public final class OpcodeTable {
         def(0x132, "rdmsr", Op.RDMSR).a(PRIVILEGED);
         def(0x133, "rdpmc", Op.RDPMC);
         def(0x13F, "denali", Op.DENALI, Ib).a(BLOCK_END);
-        def(0x1A0, "push", Op.PUSH_SREG, FS).p(4);
-        def(0x1A1, "pop", Op.POP_SREG, FS).p(4);
+        def(0x1A0, "push", Op.PUSH_SREG, FS).p(4).a(SUFFIX_ON_OVERRIDE);
+        def(0x1A1, "pop", Op.POP_SREG, FS).p(4).a(SUFFIX_ON_OVERRIDE);
         def(0x1A2, "cpuid", Op.CPUID);
         def(0x1A3, "bt", Op.BT, Ev, Gv).f(0, C, O | S | A | P);
         def(0x1A4, "shld", Op.SHLD, Ev, Gv, Ib).f(0, OSZAPC, O | A);
         def(0x1A5, "shld", Op.SHLD, Ev, Gv, CL).f(0, OSZAPC, O | A);
-        def(0x1A8, "push", Op.PUSH_SREG, GS).p(5);
-        def(0x1A9, "pop", Op.POP_SREG, GS).p(5);
+        def(0x1A8, "push", Op.PUSH_SREG, GS).p(5).a(SUFFIX_ON_OVERRIDE);
+        def(0x1A9, "pop", Op.POP_SREG, GS).p(5).a(SUFFIX_ON_OVERRIDE);
         def(0x1AB, "bts", Op.BTS, Ev, Gv).a(LOCKABLE).f(0, C, O | S | A | P);
         def(0x1AC, "shrd", Op.SHRD, Ev, Gv, Ib).f(0, OSZAPC, O | A);
         def(0x1AD, "shrd", Op.SHRD, Ev, Gv, CL).f(0, OSZAPC, O | A);
@@ -402,7 +402,9 @@ public final class OpcodeTable {
     }
 
     private void x87mem(int opcode, int digit, String mnemonic, int size) {
-        def(opcode, mnemonic, Op.ESC, Mfpu).g(digit).mem().size(size).a(X87);
+        // the environment and state images have a 16- and a 32-bit layout: objdump marks an override
+        int suffix = size == 0 && !mnemonic.equals("fnstsw") ? SUFFIX_ON_OVERRIDE : 0;
+        def(opcode, mnemonic, Op.ESC, Mfpu).g(digit).mem().size(size).a(X87 | suffix);
     }
 
     /** Operand style as printed: 0 "st,st(i)"; 2 "st(i),st"; 3 "st(i)". */
