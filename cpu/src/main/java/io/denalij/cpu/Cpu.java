@@ -7,6 +7,7 @@ import io.denalij.cpu.exec.Executor;
 import io.denalij.cpu.exec.Interpreter;
 import io.denalij.cpu.exec.SystemOps;
 import io.denalij.cpu.exec.Fpu;
+import io.denalij.cpu.fpu.X87;
 import io.denalij.cpu.system.SystemUnit;
 import io.denalij.cpu.system.TripleFault;
 import io.denalij.mmu.Mmu;
@@ -41,6 +42,7 @@ public final class Cpu {
     private final InterruptController pic;
     private final VirtualClock clock;
     private final SystemUnit system;
+    private final X87 x87;
     private final Fpu fpu;
     private final CodeCache cache;
     private final SystemOps systemOps;
@@ -57,11 +59,12 @@ public final class Cpu {
         this.clock = clock;
         this.memory = new Memory(state, mmu);
         this.system = new SystemUnit(state, memory);
-        this.fpu = new Fpu() { // TODO(core): wire io.denalij.cpu.fpu.X87 once it exists
+        this.x87 = new X87(state, memory);
+        this.fpu = new Fpu() {
             @Override public void execute(int opcode, int modrm, int seg, int offset, boolean op32, int eip, int cs) {
-                throw new UnimplementedInstruction(cs, eip, String.format("%02x %02x", opcode, modrm), "x87 escape", "x87 unit not wired yet");
+                x87.execute(opcode, modrm, seg, offset, op32, eip, cs);
             }
-            @Override public void fwait() { }
+            @Override public void fwait() { x87.fwait(); }
         };
         this.cache = new CodeCache(state, mmu);
         this.systemOps = new SystemOps(state, memory, system, fpu, io, cache::flush);
@@ -73,6 +76,7 @@ public final class Cpu {
     public Mmu mmu() { return mmu; }
     public SystemUnit system() { return system; }
     public VirtualClock clock() { return clock; }
+    public X87 fpu() { return x87; }
     public IoBus io() { return io; }
 
     /** What CPUID reports (PC mode: a Pentium Pro). */
