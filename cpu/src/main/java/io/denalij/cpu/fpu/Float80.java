@@ -612,7 +612,13 @@ final class Float80 {
             long mag = shift >= 64 ? 0 : shift <= 63 - 20 ? 1L << 20 : normSig(bSig) >>> shift;
             n = (int) Math.min(mag, 1L << 20) * (sb != 0 ? -1 : 1);
         }
-        roundPackExt(sa, normExp(aSe, aSig) + n, normSig(aSig), 0, 64);
+        // FSCALE does not deliver bias-adjusted results: an unmasked underflow gets the masked response and an
+        // unmasked overflow gives infinity whatever the rounding mode (as the host CPU does).
+        roundPack(sa, normExp(aSe, aSig) + n, normSig(aSig), 0, 64, EXT_EMIN, EXT_EMAX, false);
+        if ((flags & OE) != 0 && (masks & OE) == 0) {
+            infinity(sa);
+            roundedUp = true;
+        }
     }
 
     /**
@@ -623,14 +629,17 @@ final class Float80 {
         int ca = classify(aSe, aSig), cb = classify(bSe, bSig);
         if (nanOperands(aSe, aSig, ca, bSe, bSig, cb)) return -1;
         if (ca == INF || cb == ZERO) {
-            if (cb == DENORMAL || ca == DENORMAL) flags |= DE;
             invalid();
             return -1;
         }
         if (ca == DENORMAL || cb == DENORMAL) flags |= DE;
         int sa = sign(aSe);
-        if (cb == INF || ca == ZERO) {
-            result(sa, aSe & EXP_MAX, aSig);
+        if (ca == ZERO) {
+            result(sa, 0, 0);
+            return 0;
+        }
+        if (cb == INF) { // a itself (a pseudo-denormal comes back normalised)
+            pack(sa, normExp(aSe, aSig), normSig(aSig), 0, 64);
             return 0;
         }
         int ea = normExp(aSe, aSig), eb = normExp(bSe, bSig);
@@ -652,7 +661,7 @@ final class Float80 {
                 pack(sign ^ 1, eb, hi, lo, 64);
                 return 1;
             }
-            result(sa, aSe & EXP_MAX, aSig);
+            pack(sa, ea, ma, 0, 64); // a itself (a pseudo-denormal comes back normalised)
             return 0;
         }
         long hi = d == 0 ? 0 : ma >>> (64 - d), lo = ma << d;

@@ -80,8 +80,12 @@ final class Transcendentals {
         } else if (c == INF) {
             if (sign(se) == 0) f.infinity(0);
             else f.result(1, BIAS, INT_BIT); // -1
-        } else if (unbiased(se, sig) < -60) { // 2^x - 1 = x ln2 to far beyond 64 bits
+        } else if (unbiased(se, sig) < -60) { // 2^x - 1 = x ln2 (1 + x ln2 / 2 + ...): within 2^-60
             f.mul(se, sig, Constants.se(Constants.LN2), Constants.nearest(Constants.LN2), 64);
+            inexactTiny();
+        } else if (unbiased(se, sig) >= 0 && !(unbiased(se, sig) == 0 && normSig(sig) == INT_BIT)) {
+            // |x| > 1 is outside the domain (undefined by the SDM); like the host CPU, return x unchanged.
+            f.result(sign(se), se & EXP_MAX, sig);
             f.flags |= PE;
         } else {
             inexact(Math.expm1(toDouble(se, sig) * LN2));
@@ -116,18 +120,25 @@ final class Transcendentals {
             return;
         }
         if (cx == DENORMAL) f.flags |= DE;
-        int e = unbiased(xSe, xSig);
-        long m = normSig(xSig);
-        if (m == INT_BIT) { // a power of two: log2 is the exact integer e
-            if (e == 0) {
-                f.mul(0, 0, ySe, ySig, 64); // +0 * y
-                return;
-            }
-            f.fromLong(e);
-            f.mul(f.rSe, f.rSig, ySe, ySig, 64);
+        if (unbiased(xSe, xSig) == 0 && normSig(xSig) == INT_BIT) { // log2(1) = +0 exactly
+            f.mul(0, 0, ySe, ySig, 64);
             return;
         }
-        // x = m' * 2^e' with m' in [sqrt(1/2), sqrt(2)); m' - 1 is formed exactly from the significand bits.
+        log2(xSe, xSig);
+        f.mul(f.rSe, f.rSig, ySe, ySig, 64);
+        f.flags |= PE; // also for powers of two, whose logarithm is exact: the host CPU reports PE there too
+    }
+
+    /** f := log2(x) for a finite positive x != 1 (exact for powers of two, else within 2^-52 relative). */
+    private void log2(int xSe, long xSig) {
+        int e = unbiased(xSe, xSig);
+        long m = normSig(xSig);
+        if (m == INT_BIT) {
+            f.fromLong(e);
+            return;
+        }
+        // x = m' * 2^e' with m' in [sqrt(1/2), sqrt(2)); m' - 1 is formed exactly from the significand bits, so
+        // log1p keeps full relative precision near x = 1 and e + log2(m') never cancels badly.
         double t;
         if (Long.compareUnsigned(m, 0xB504_F333_F9DE_6484L) > 0) {
             e++;
@@ -135,10 +146,7 @@ final class Transcendentals {
         } else {
             t = (double) (m & Long.MAX_VALUE) * 0x1p-63;
         }
-        double log2 = e + Math.log1p(t) / LN2;
-        setDouble(log2);
-        f.mul(f.rSe, f.rSig, ySe, ySig, 64);
-        f.flags |= PE;
+        setDouble(e + Math.log1p(t) / LN2);
     }
 
     /** ST1 * log2(ST0 + 1). */
@@ -156,13 +164,20 @@ final class Transcendentals {
         if (cx == DENORMAL) f.flags |= DE;
         if (unbiased(xSe, xSig) < -60) { // log2(1+x) = x * log2(e) to far beyond 64 bits
             f.mul(xSe, xSig, Constants.se(Constants.L2E), Constants.nearest(Constants.L2E), 64);
-        } else {
-            double x = toDouble(xSe, xSig);
-            if (x <= -1) {
-                f.invalid();
+        } else if (unbiased(xSe, xSig) >= 0) {
+            // Far outside the documented domain |x| < 1 - sqrt(2)/2 (results undefined by the SDM). Like the
+            // host CPU: x <= -1 comes back unchanged; larger x gives y * log2(1 + x).
+            if (sign(xSe) != 0) {
+                f.result(sign(xSe), xSe & EXP_MAX, xSig);
+                f.flags |= PE;
                 return;
             }
-            setDouble(Math.log1p(x) / LN2);
+            int flags = f.flags;
+            f.add(xSe, xSig, BIAS, INT_BIT, false, 64);
+            f.flags = flags;
+            log2(f.rSe, f.rSig);
+        } else {
+            setDouble(Math.log1p(toDouble(xSe, xSig)) / LN2);
         }
         int flags = f.flags;
         f.mul(f.rSe, f.rSig, ySe, ySig, 64);
@@ -281,10 +296,15 @@ final class Transcendentals {
         // FSINCOS leaves sin in ST(1) and cos in ST(0): X87 writes f (sin) to ST0 and then pushes the second.
     }
 
-    /** sin x = tan x = x (rounded) for |x| < 2^-40: the cubic term is below 2^-80 relative. */
+    /** sin x = tan x = x (normalised) for |x| < 2^-40: the cubic term is below 2^-80 relative. */
     private void tinyIdentity(int se, long sig) {
-        f.result(sign(se), se & EXP_MAX, sig);
-        if ((se & EXP_MAX) != 0) f.pack(sign(se), se & EXP_MAX, sig, 0, 64);
+        f.pack(sign(se), normExp(se, sig), normSig(sig), 0, 64);
+        inexactTiny();
+    }
+
+    /** The result stands for an irrational value: PE, and UE when it is a denormal. */
+    private void inexactTiny() {
         f.flags |= PE;
+        if ((f.rSe & EXP_MAX) == 0 && f.rSig != 0) f.flags |= UE;
     }
 }

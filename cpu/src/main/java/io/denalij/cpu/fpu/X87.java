@@ -180,11 +180,13 @@ public final class X87 {
      */
     private void commit(int i, boolean popAfter) {
         int exc = f.flags;
-        setC1(f.roundedUp && (exc & PE) != 0);
-        if ((exc & ~cw & (IE | DE | ZE)) == 0) {
-            write(i, f.rSe, f.rSig);
-            if (popAfter) pop();
+        if ((exc & ~cw & (IE | DE | ZE)) != 0) { // the operation did not happen: only its pre-computation faults count
+            raise(exc & (IE | DE | ZE));
+            return;
         }
+        setC1(f.roundedUp && (exc & PE) != 0);
+        write(i, f.rSe, f.rSig);
+        if (popAfter) pop();
         raise(exc);
     }
 
@@ -447,10 +449,8 @@ public final class X87 {
     /** FCOM/FUCOM family: compares ST0 with ST(i), then pops {@code pops} times. */
     private void compareSt(int i, boolean quiet, int pops) {
         if (empty(0) || empty(i)) {
-            if (underflow()) {
-                setCc(SW_C0 | SW_C2 | SW_C3);
-                for (int k = 0; k < pops; k++) pop();
-            }
+            setCc(SW_C0 | SW_C2 | SW_C3); // "unordered" even when IE is unmasked
+            if (underflow()) for (int k = 0; k < pops; k++) pop();
             return;
         }
         int r0 = phys(0), ri = phys(i);
@@ -461,6 +461,7 @@ public final class X87 {
         f.begin(cw);
         int rel = f.compare(aSe, aSig, bSe, bSig, quiet);
         setC1(false);
+        if ((f.flags & ~cw & IE) != 0) setCc(CC_OF_RELATION[rel]);
         if ((f.flags & ~cw & (IE | DE)) == 0) {
             setCc(CC_OF_RELATION[rel]);
             for (int k = 0; k < pops; k++) pop();
@@ -471,16 +472,15 @@ public final class X87 {
     /** FCOMI/FUCOMI(P): the result goes to ZF, PF, CF. */
     private void compareFlags(int i, boolean quiet, boolean popAfter) {
         if (empty(0) || empty(i)) {
-            if (underflow()) {
-                Flags.setArith(s, CpuState.ZF | CpuState.PF | CpuState.CF);
-                if (popAfter) pop();
-            }
+            Flags.setArith(s, CpuState.ZF | CpuState.PF | CpuState.CF);
+            if (underflow() && popAfter) pop();
             return;
         }
         int r0 = phys(0), ri = phys(i);
         f.begin(cw);
         int rel = f.compare(se[r0], sig[r0], se[ri], sig[ri], quiet);
         setC1(false);
+        if ((f.flags & ~cw & IE) != 0) Flags.setArith(s, EFLAGS_OF_RELATION[rel]);
         if ((f.flags & ~cw & (IE | DE)) == 0) {
             Flags.setArith(s, EFLAGS_OF_RELATION[rel]);
             if (popAfter) pop();
@@ -500,7 +500,8 @@ public final class X87 {
 
     private void ftst() {
         if (empty(0)) {
-            if (underflow()) setCc(SW_C0 | SW_C2 | SW_C3);
+            setCc(SW_C0 | SW_C2 | SW_C3);
+            underflow();
             return;
         }
         int r = phys(0);
@@ -703,12 +704,10 @@ public final class X87 {
                 long vSig = f.rSig;
                 boolean compare = reg == 2 || reg == 3;
                 if (empty(0)) {
+                    if (compare) setCc(SW_C0 | SW_C2 | SW_C3);
                     if (underflow()) {
                         if (!compare) write(0, INDEFINITE_SE, INDEFINITE_SIG);
-                        else {
-                            setCc(SW_C0 | SW_C2 | SW_C3);
-                            if (reg == 3) pop();
-                        }
+                        else if (reg == 3) pop();
                     }
                     return;
                 }
@@ -764,6 +763,7 @@ public final class X87 {
         int rel = f.compare(se[r0], sig[r0], vSe, vSig, false);
         f.flags |= loadFlags & DE;
         setC1(false);
+        if ((f.flags & ~cw & IE) != 0) setCc(CC_OF_RELATION[rel]);
         if ((f.flags & ~cw & (IE | DE)) == 0) {
             setCc(CC_OF_RELATION[rel]);
             if (popAfter) pop();
@@ -842,9 +842,8 @@ public final class X87 {
             }
         }
         int exc = f.flags;
-        if ((exc & ~cw & (IE | DE | OE | UE)) != 0) { // unmasked: memory is not written
-            setC1(false);
-            raise(exc);
+        if ((exc & ~cw & (IE | DE | OE | UE)) != 0) { // unmasked: memory is not written, PE is not reported
+            raise(exc & ~PE);
             return;
         }
         if (kind == 1) mem.write32(seg, off, (int) bits);

@@ -103,7 +103,9 @@ class FpuVectorsTest {
             else st[i] = String.format("%04X%016X", h.mem.read16(FpuHarness.DS, SAVE + 28 + 10 * i + 8), h.readLong(SAVE + 28 + 10 * i));
         }
         boolean approx = transcendental(op, modrm);
-        int swMask = approx ? ~0x0200 : ~0;
+        // C1 is not checked for the transcendentals (documented as always 0 here) nor for FXAM of an empty
+        // register, where it is the sign of whatever stale value the register still holds.
+        int swMask = approx || (op == 0xD9 && modrm == 0xE5 && nin == 0) ? ~0x0200 : ~0;
         StringBuilder diff = new StringBuilder();
         if ((sw & swMask) != (swWant & swMask)) diff.append(String.format("sw %04X want %04X; ", sw, swWant));
         if (tw != twWant) diff.append(String.format("tw %04X want %04X; ", tw, twWant));
