@@ -15,7 +15,9 @@ package io.denalij.cpu.fpu;
  *
  * <p>Underflow follows the x87: tininess is detected after rounding; a masked underflow delivers the denormal and
  * flags UE only when the result is also inexact; an unmasked one delivers, for a register destination, the result
- * with its exponent raised by 24576. Overflow likewise lowers the exponent by 24576 when OE is unmasked.
+ * with its exponent raised by 24576. Overflow likewise lowers the exponent by 24576 when OE is unmasked. When even
+ * the adjusted exponent is out of range (only FSCALE gets there) the host CPU gives the masked underflow response,
+ * or infinity for overflow whatever the rounding mode, and so does this code.
  */
 final class Float80 {
     // Exception flags in status-word order.
@@ -195,10 +197,10 @@ final class Float80 {
     void roundPack(int sign, int exp, long sig, long ext, int prec, int eMin, int eMax, boolean register) {
         if (exp < eMin) {
             boolean unfUnmasked = (masks & UE) == 0;
-            if (unfUnmasked && register) {
+            if (unfUnmasked && register && exp + 24576 >= eMin) {
                 flags |= UE;
                 exp += 24576;
-            } else {
+            } else { // masked, or too tiny even for the bias adjustment: the masked response (UE as below)
                 boolean tiny = true;
                 if (exp == eMin - 1) {
                     round(sign, sig, ext, prec);
@@ -223,9 +225,14 @@ final class Float80 {
         }
         if (inexact) flags |= PE;
         if (exp > eMax) {
-            if ((masks & OE) == 0 && register) {
+            if ((masks & OE) == 0 && register && exp - 24576 <= eMax) {
                 flags |= OE;
                 exp -= 24576;
+            } else if ((masks & OE) == 0 && register) { // beyond even the bias adjustment: infinity
+                flags |= OE | PE;
+                roundedUp = true;
+                infinity(sign);
+                return;
             } else {
                 flags |= OE | PE;
                 boolean toInfinity = rc == RC_NEAREST || (rc == RC_UP && sign == 0) || (rc == RC_DOWN && sign != 0);
@@ -537,8 +544,17 @@ final class Float80 {
      * destination (used by FSCALE and the transcendentals).
      */
     void pack(int sign, int exp, long sig, long ext, int prec) {
+        if (sig == 0) {
+            if (ext == 0) {
+                zero(sign);
+                return;
+            }
+            sig = ext;
+            ext = 0;
+            exp -= 64;
+        }
         int lz = Long.numberOfLeadingZeros(sig);
-        if (lz > 0 && lz < 64) {
+        if (lz > 0) {
             sig = (sig << lz) | (ext >>> (64 - lz));
             ext <<= lz;
             exp -= lz;
@@ -612,13 +628,7 @@ final class Float80 {
             long mag = shift >= 64 ? 0 : shift <= 63 - 20 ? 1L << 20 : normSig(bSig) >>> shift;
             n = (int) Math.min(mag, 1L << 20) * (sb != 0 ? -1 : 1);
         }
-        // FSCALE does not deliver bias-adjusted results: an unmasked underflow gets the masked response and an
-        // unmasked overflow gives infinity whatever the rounding mode (as the host CPU does).
-        roundPack(sa, normExp(aSe, aSig) + n, normSig(aSig), 0, 64, EXT_EMIN, EXT_EMAX, false);
-        if ((flags & OE) != 0 && (masks & OE) == 0) {
-            infinity(sa);
-            roundedUp = true;
-        }
+        roundPackExt(sa, normExp(aSe, aSig) + n, normSig(aSig), 0, 64);
     }
 
     /**
