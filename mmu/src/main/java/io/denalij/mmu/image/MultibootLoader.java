@@ -29,8 +29,8 @@ import java.nio.charset.StandardCharsets;
  * structure at {@link #INFO_ADDRESS} (0x9500), then a GDT, the boot loader name and the command
  * line. Flags are MEMORY, BOOT_DEVICE (0x8000FFFF, as QEMU), CMDLINE, MODS (count 0), MMAP and
  * BOOT_LOADER_NAME ("Denali-J"). {@code mem_lower} is 639 KiB and {@code mem_upper} is
- * {@code (RAM - 1 MiB) / 1 KiB}; the map is [0, 0x9FC00) available, [0x9FC00, 0xA0000) reserved
- * (EBDA), [0xF0000, 0x100000) reserved (BIOS), [1 MiB, RAM) available. ({@code mem_lower} is 639,
+ * {@code (RAM - 1 MiB - 128 KiB) / 1 KiB}; the map is [0, 0x9FC00) available, [0x9FC00, 0xA0000) reserved
+ * (EBDA), [0xF0000, 0x100000) reserved (BIOS), [1 MiB, RAM - 128 KiB) available, and the top 128 KiB reserved as QEMU's firmware does. ({@code mem_lower} is 639,
  * not 640, to agree with that map and with what QEMU's BIOS reports.)
  *
  * <h2>What the caller must set before running at {@link Boot#entry()} (spec section 3.2)</h2>
@@ -75,6 +75,8 @@ public final class MultibootLoader {
     public static final int MMAP_AVAILABLE = 1, MMAP_RESERVED = 2;
 
     private static final long ONE_MIB = 1 << 20;
+    /** RAM at the top that QEMU's firmware reserves (its ACPI and high tables): 128 KiB. */
+    public static final long TOP_RESERVED = 128 << 10;
     /** Null, flat 32-bit code (0x08), flat 32-bit data (0x10): base 0, limit 0xFFFFF pages, DPL 0. */
     private static final long[] GDT = {0, 0x00CF_9A00_0000_FFFFL, 0x00CF_9200_0000_FFFFL};
 
@@ -238,17 +240,21 @@ public final class MultibootLoader {
 
     private static void writeInfo(PhysicalMemory ram, byte[] cmdline) {
         long ramSize = ram.size();
-        ByteBuffer mmap = ByteBuffer.allocate(4 * 24).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer mmap = ByteBuffer.allocate(5 * 24).order(ByteOrder.LITTLE_ENDIAN);
         mmapEntry(mmap, 0, 0x9FC00, MMAP_AVAILABLE);
         mmapEntry(mmap, 0x9FC00, 0x400, MMAP_RESERVED);
         mmapEntry(mmap, 0xF0000, 0x10000, MMAP_RESERVED);
-        if (ramSize > ONE_MIB) mmapEntry(mmap, ONE_MIB, ramSize - ONE_MIB, MMAP_AVAILABLE);
+        // QEMU's firmware keeps the top 128 KiB of RAM for its own tables; reserving it too makes
+        // mem_upper and the map the same numbers a kernel sees under qemu-system-i386 -kernel.
+        long usableEnd = ramSize >= 2 * ONE_MIB ? ramSize - TOP_RESERVED : ramSize;
+        if (usableEnd > ONE_MIB) mmapEntry(mmap, ONE_MIB, usableEnd - ONE_MIB, MMAP_AVAILABLE);
+        if (usableEnd < ramSize) mmapEntry(mmap, usableEnd, ramSize - usableEnd, MMAP_RESERVED);
         ram.load(MMAP_ADDRESS, mmap.array(), 0, mmap.position());
 
         ByteBuffer info = ByteBuffer.allocate(INFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         info.putInt(0, INFO_MEMORY | INFO_BOOT_DEVICE | INFO_CMDLINE | INFO_MODS | INFO_MMAP | INFO_BOOT_LOADER_NAME);
         info.putInt(4, MEM_LOWER_KIB);
-        info.putInt(8, (int) ((ramSize - ONE_MIB) >>> 10));
+        info.putInt(8, (int) ((usableEnd - ONE_MIB) >>> 10));
         info.putInt(12, BOOT_DEVICE);
         info.putInt(16, CMDLINE_ADDRESS);
         info.putInt(20, 0);               // mods_count

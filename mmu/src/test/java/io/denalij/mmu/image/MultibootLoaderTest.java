@@ -56,23 +56,24 @@ class MultibootLoaderTest {
         ByteBuffer info = ByteBuffer.allocate(88).order(ByteOrder.LITTLE_ENDIAN);
         info.putInt(0x24F);                 // MEMORY | BOOT_DEVICE | CMDLINE | MODS | MMAP | BOOT_LOADER_NAME
         info.putInt(639);                   // mem_lower
-        info.putInt((32 * MiB - MiB) / 1024); // mem_upper = 31744
+        info.putInt((32 * MiB - MiB - 128 * 1024) / 1024); // mem_upper = 31616: QEMU's firmware keeps the top 128 KiB
         info.putInt(0x8000FFFF);            // boot_device
         info.putInt(0x9600);                // cmdline
         info.putInt(0).putInt(0x95A0);      // mods_count, mods_addr
         info.putInt(0).putInt(0).putInt(0).putInt(0); // syms
-        info.putInt(96).putInt(0x9000);     // mmap_length, mmap_addr
+        info.putInt(120).putInt(0x9000);    // mmap_length, mmap_addr
         info.putInt(0).putInt(0).putInt(0); // drives_length, drives_addr, config_table
         info.putInt(0x9580);                // boot_loader_name
         assertArrayEquals(info.array(), ramBytes(0x9500, 88));
-        assertEquals(31744, ram.read32(0x9508));
+        assertEquals(31616, ram.read32(0x9508));
 
-        ByteBuffer mmap = ByteBuffer.allocate(96).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer mmap = ByteBuffer.allocate(120).order(ByteOrder.LITTLE_ENDIAN);
         mmap.putInt(20).putLong(0).putLong(0x9FC00).putInt(1);
         mmap.putInt(20).putLong(0x9FC00).putLong(0x400).putInt(2);
         mmap.putInt(20).putLong(0xF0000).putLong(0x10000).putInt(2);
-        mmap.putInt(20).putLong(MiB).putLong(31L * MiB).putInt(1);
-        assertArrayEquals(mmap.array(), ramBytes(0x9000, 96));
+        mmap.putInt(20).putLong(MiB).putLong(31L * MiB - 128 * 1024).putInt(1);
+        mmap.putInt(20).putLong(32L * MiB - 128 * 1024).putLong(128 * 1024).putInt(2);
+        assertArrayEquals(mmap.array(), ramBytes(0x9000, 120));
 
         assertArrayEquals("/k.elf console=ttyS0\0".getBytes(StandardCharsets.US_ASCII), ramBytes(0x9600, 21));
         assertArrayEquals("Denali-J\0".getBytes(StandardCharsets.US_ASCII), ramBytes(0x9580, 9));
