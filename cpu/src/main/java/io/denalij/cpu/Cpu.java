@@ -48,6 +48,8 @@ public final class Cpu {
     private final SystemOps systemOps;
     private final Executor executor;
     private boolean stopRequested;
+    /** Set by {@link #step()}: return after the first event of any kind. */
+    private boolean single;
     private UnimplementedInstruction unimplemented;
     private TripleFault tripleFault;
 
@@ -97,8 +99,18 @@ public final class Cpu {
     /** Forgets decoded code (call after changing guest code behind the CPU's back, e.g. loading an image). */
     public void flushCodeCache() { cache.flush(); }
 
-    /** Executes at most one instruction (or takes one pending interrupt, or waits out one halt). */
-    public StopReason step() { return run(1); }
+    /**
+     * Does one thing: executes one instruction, or delivers the exception it raised, or takes one
+     * pending interrupt, or lets time pass to the next timer while halted.
+     */
+    public StopReason step() {
+        single = true;
+        try {
+            return run(1);
+        } finally {
+            single = false;
+        }
+    }
 
     /** Runs until {@code maxInstructions} instructions retired or something stops the machine. */
     public StopReason run(long maxInstructions) {
@@ -119,6 +131,7 @@ public final class Cpu {
                     int vector = pic.acknowledge();
                     s.halted = false;
                     system.deliver(vector, -1, SystemUnit.KIND_EXTERNAL, s.eip);
+                    if (single) return StopReason.LIMIT;
                     continue;
                 }
                 if (s.halted) {
@@ -126,6 +139,7 @@ public final class Cpu {
                         return StopReason.HALTED_FOREVER;
                     }
                     clock.skipTo(clock.nextDeadline());
+                    if (single) return StopReason.LIMIT;
                     continue;
                 }
                 long stopAt = limit;
@@ -137,8 +151,10 @@ public final class Cpu {
                 if (trap && s.icount == stopAt) singleStepTrap();
             } catch (CpuException e) {
                 if (deliver(e)) return StopReason.TRIPLE_FAULT;
+                if (single) return StopReason.LIMIT;
             } catch (PageFault pf) {
                 if (deliver(new CpuException(CpuException.PF, pf.errorCode, pf.linear, null))) return StopReason.TRIPLE_FAULT;
+                if (single) return StopReason.LIMIT;
             } catch (UnimplementedInstruction u) {
                 unimplemented = u;
                 s.eip = executor.faultingEip();
