@@ -37,6 +37,15 @@ public final class Instruction {
     public final int target;
     private final byte[] bytes;
 
+    /** Operand shapes the interpreter has fast paths for. */
+    public static final int SHAPE_OTHER = 0, SHAPE_REG_REG = 1, SHAPE_REG_IMM = 2, SHAPE_REG = 3;
+    /** One of SHAPE_*: whether the first operand (and second) are plain registers or an immediate. */
+    public final int shape;
+    /** For the register shapes: the destination (first operand) and source registers, else -1. */
+    public final int dstReg, srcReg;
+    /** False when the instruction certainly writes no memory (so it cannot modify code). */
+    public final boolean mayWriteMemory;
+
     Instruction(Form form, int eip, int length, boolean code32, int prefixes, int segOverride, boolean op32,
                 boolean addr32, int modrm, boolean hasMemory, int seg, int base, int index, int scale, int disp,
                 int imm, int imm2, int target, byte[] bytes) {
@@ -65,6 +74,35 @@ public final class Instruction {
         this.imm2 = imm2;
         this.target = target;
         this.bytes = bytes;
+        int d = registerOf(0), src = registerOf(1);
+        int n = form.operandCount();
+        if (n == 2 && d >= 0 && src >= 0) { shape = SHAPE_REG_REG; }
+        else if (n == 2 && d >= 0 && isImmediate(form.operand(1))) { shape = SHAPE_REG_IMM; }
+        else if (n == 1 && d >= 0) { shape = SHAPE_REG; }
+        else { shape = SHAPE_OTHER; }
+        this.dstReg = shape == SHAPE_OTHER ? -1 : d;
+        this.srcReg = shape == SHAPE_REG_REG ? src : -1;
+        this.mayWriteMemory = hasMemory && op != Op.LEA || switch (op) {
+            case PUSH, PUSH_SREG, PUSHA, PUSHF, CALL, CALL_FAR, CALL_FAR_INDIRECT, ENTER, MOVS, STOS, INS,
+                 INT, INT3, INTO, BOUND, ESC -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isImmediate(Operand o) {
+        return o == Operand.Ib || o == Operand.Iz || o == Operand.Ibs || o == Operand.Iw;
+    }
+
+    /** The general register operand {@code i} names (r/m with mod 3, reg field, opcode register, fixed AL/eAX), or -1. */
+    private int registerOf(int i) {
+        if (i >= form.operandCount()) return -1;
+        return switch (form.operand(i)) {
+            case Eb, Ew, Ed, Ev -> modrm >= 0 && (modrm >> 6) == 3 ? modrm & 7 : -1;
+            case Gb, Gw, Gd, Gv -> (modrm >> 3) & 7;
+            case Zb, Zv -> form.param;
+            case AL, eAX -> 0;
+            default -> -1;
+        };
     }
 
     public boolean has(int prefix) { return (prefixes & prefix) != 0; }

@@ -17,6 +17,9 @@ final class Block {
     final Instruction[] code;
     /** The operation to dispatch per instruction: the form's op, or INVALID for a misused LOCK prefix. */
     final Op[] ops;
+    /** The blocks execution went on to last time, for the two most recent successor EIPs (a branch taken and not). */
+    Block next0, next1;
+
     /** True when execution may go straight on to the next block: the block ended in a near branch or at its size limit. */
     final boolean chains;
 

@@ -81,6 +81,27 @@ public final class CodeCache {
         return b;
     }
 
+    /**
+     * The block to run after {@code b} at the current EIP, when {@code b} chains. Between chained blocks
+     * nothing but EIP can change (mode, CS and paging changes end the chain), so a remembered
+     * successor needs only its code pages checked.
+     */
+    Block successor(Block b) {
+        int eip = s.eip;
+        Block n = b.next0;
+        if (n != null && n.eip == eip && n.epoch == epoch && codeUnchanged(n)) return n;
+        n = b.next1;
+        if (n != null && n.eip == eip && n.epoch == epoch && codeUnchanged(n)) return n;
+        n = get();
+        b.next1 = b.next0;
+        b.next0 = n;
+        return n;
+    }
+
+    private boolean codeUnchanged(Block b) {
+        return (b.ppn < 0 || watch.generation(b.ppn) == b.gen) && (b.ppn2 < 0 || watch.generation(b.ppn2) == b.gen2);
+    }
+
     /** True while the block's first page has not been written since it was decoded (self-modifying code check). */
     boolean stillValid(Block b) {
         return b.ppn < 0 || watch.generation(b.ppn) == b.gen;

@@ -38,8 +38,8 @@ public final class Executor {
     /** Runs blocks until {@code icount} reaches {@code stopAt}, or a block hands control back. */
     public void run(long stopAt) {
         current = null;
+        Block b = cache.get();
         for (;;) {
-            Block b = cache.get();
             Instruction[] code = b.code;
             Op[] ops = b.ops;
             int n = code.length;
@@ -51,10 +51,11 @@ public final class Executor {
                 s.eip = in.nextEip;
                 interpreter.execute(in, ops[i]);
                 s.icount++;
-                if (i + 1 < n && !cache.stillValid(b)) return; // the block wrote its own code
+                if (in.mayWriteMemory && i + 1 < n && !cache.stillValid(b)) return; // the block wrote its own code
             }
             current = null;
             if (!b.chains || stop || s.icount >= stopAt) return;
+            b = cache.successor(b);
         }
     }
 }

@@ -62,7 +62,7 @@ public final class Interpreter {
             case DAA, DAS, AAA, AAS, AAM, AAD, SALC -> bcd(in, op);
             case BT, BTS, BTR, BTC -> bitTest(in, op);
             case BSF, BSR -> bitScan(in, op == Op.BSF);
-            case MOV -> write(in, 0, read(in, 1));
+            case MOV -> mov(in);
             case MOVZX -> setReg(in.reg, in.size, readRmSized(in, in.form.operand(1) == Operand.Eb ? 1 : 2));
             case MOVSX -> movsx(in);
             case LEA -> setReg(in.reg, in.size, in.op32 ? effectiveAddress(in) : effectiveAddress(in) & 0xFFFF);
@@ -214,6 +214,12 @@ public final class Interpreter {
 
     private void binary(Instruction in, Op op, boolean writeBack) {
         int size = in.size;
+        if (size == 4 && in.shape != Instruction.SHAPE_OTHER) {
+            int d = in.dstReg;
+            int v = alu(op, r[d], in.shape == Instruction.SHAPE_REG_REG ? r[in.srcReg] : in.imm, 4);
+            if (writeBack) r[d] = v;
+            return;
+        }
         if (writeBack && destinationInMemory(in)) {
             int off = effectiveAddress(in);
             mem.checkWrite(in.seg, off, size);
@@ -228,8 +234,21 @@ public final class Interpreter {
         if (writeBack) write(in, 0, v);
     }
 
+    private void mov(Instruction in) {
+        if (in.size == 4 && in.shape != Instruction.SHAPE_OTHER) {
+            r[in.dstReg] = in.shape == Instruction.SHAPE_REG_REG ? r[in.srcReg] : in.imm;
+        } else {
+            write(in, 0, read(in, 1));
+        }
+    }
+
     private void unary(Instruction in, Op op) {
         int size = in.size;
+        if (size == 4 && in.shape == Instruction.SHAPE_REG && (op == Op.INC || op == Op.DEC)) {
+            int d = in.dstReg;
+            r[d] = op == Op.INC ? Alu.inc(s, r[d], 4) : Alu.dec(s, r[d], 4);
+            return;
+        }
         boolean memory = destinationInMemory(in);
         int off = 0;
         if (memory) { off = effectiveAddress(in); mem.checkWrite(in.seg, off, size); }
