@@ -133,7 +133,8 @@ public final class SystemOps {
                 }
                 fpu.fwait();
             }
-            default -> throw new IllegalStateException("no handler for " + op);
+            default -> throw new io.denalij.cpu.UnimplementedInstruction(s.seg[Segment.CS].selector, in.eip,
+                    in.hexBytes(), in.toString(), "no handler for " + op);
         }
     }
 
