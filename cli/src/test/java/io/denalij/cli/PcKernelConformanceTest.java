@@ -27,7 +27,7 @@ class PcKernelConformanceTest {
 
     static Run runUnderDenali(TestImages.Case c) throws Exception {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
-        PcMachine m = new PcMachine(new PcMachine.Config(128L << 20, serial, 32));
+        PcMachine m = new PcMachine(new PcMachine.Config(128L << 20, serial, 0));
         m.loadMultiboot(Files.readAllBytes(c.kernel()), c.commandLine());
         PcMachine.Outcome o = m.run(20_000_000_000L, 300_000_000_000L);
         // QEMU with -no-reboot exits 0 when the guest resets or triple-faults.

@@ -28,7 +28,7 @@ public final class Memory {
     /** Checks a data access of {@code size} bytes and returns its linear address. */
     public int linear(int segIndex, int offset, int size, boolean write) {
         Segment sg = s.seg[segIndex];
-        if (sg.flat) return offset;
+        if (write ? sg.flatWrite : sg.flatRead) return offset;
         return checkedLinear(sg, segIndex, offset, size, write);
     }
 

@@ -20,8 +20,10 @@ public final class Segment {
     /** Byte-granular limit (already scaled by G); compare unsigned. */
     public int limit;
     public int attrs;
-    /** True when base is 0 and limit 4 GiB-1 with an expand-up data/code type: lets accesses skip the checks. */
+    /** True when base is 0 and limit 4 GiB-1, expand-up and present: offsets are linear addresses and need no limit check. */
     public boolean flat;
+    /** {@link #flat} and readable (resp. writable): a data read (resp. write) needs no check at all. */
+    public boolean flatRead, flatWrite;
     /** Derived from attrs at load: whether data reads and writes are allowed (a null selector allows neither). */
     public boolean readable, writable, expandDown;
 
@@ -36,13 +38,15 @@ public final class Segment {
         this.readable = present && (!code || (attrs & ATTR_RW) != 0);
         this.writable = present && !code && (attrs & ATTR_RW) != 0;
         this.flat = base == 0 && limit == -1 && present && !expandDown;
+        this.flatRead = flat && readable;
+        this.flatWrite = flat && writable;
     }
 
     /** Marks the register unusable (a null selector loaded in protected mode): every access faults. */
     public void loadNull(int selector) {
         this.selector = selector & 0xFFFF;
         this.base = 0; this.limit = 0; this.attrs = 0;
-        this.flat = false; this.readable = false; this.writable = false; this.expandDown = false;
+        this.flat = false; this.flatRead = false; this.flatWrite = false; this.readable = false; this.writable = false; this.expandDown = false;
     }
 
     /** Real-mode or virtual-8086 style load: base = selector << 4, limit unchanged (keeps "unreal" limits). */
@@ -50,6 +54,8 @@ public final class Segment {
         this.selector = selector & 0xFFFF;
         this.base = (selector & 0xFFFF) << 4;
         this.flat = false;
+        this.flatRead = false;
+        this.flatWrite = false;
     }
 
     public int dpl() { return (attrs >> ATTR_DPL_SHIFT) & 3; }
@@ -57,7 +63,8 @@ public final class Segment {
     public boolean present() { return (attrs & ATTR_P) != 0; }
 
     public void copyFrom(Segment o) {
-        selector = o.selector; base = o.base; limit = o.limit; attrs = o.attrs; flat = o.flat;
+        selector = o.selector; base = o.base; limit = o.limit; attrs = o.attrs;
+        flat = o.flat; flatRead = o.flatRead; flatWrite = o.flatWrite;
         readable = o.readable; writable = o.writable; expandDown = o.expandDown;
     }
 }

@@ -71,6 +71,8 @@ public final class PcMachine {
         new I8042(control, pic).attach(ports);
         cpu = new Cpu(state, mmu, ports, pic, clock);
         control.setStopListener(cpu::requestStop);
+        // With CR0.NE clear a PC routes the FPU's FERR# to IRQ13 on the slave PIC.
+        cpu.fpu().setFerrListener(() -> pic.pulse(13));
         tracer = config.traceDepth() > 0 ? new Tracer(config.traceDepth()) : null;
         if (tracer != null) cpu.setTracer(tracer);
     }
