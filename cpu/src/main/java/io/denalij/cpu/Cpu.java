@@ -177,6 +177,12 @@ public final class Cpu {
         int eip = executor.faultingEip();
         s.eip = eip;
         s.halted = false;
+        VirtualArchitecture va = system.virtualArchitecture();
+        if (va != null) { // a paravirtual machine has no IDT: it decides, and this run ends
+            va.exception(e, eip);
+            requestStop();
+            return false;
+        }
         try {
             system.deliverException(e, eip);
             return false;

@@ -54,6 +54,20 @@ public final class PhysicalMemory {
 
     public long unbackedAccesses() { return unbackedAccesses; }
 
+    private boolean strict;
+
+    /**
+     * Strict memory (Denali mode: SPEC section 6): an access outside RAM is a fault, thrown as a
+     * {@link PageFault} at that address, instead of an empty-bus read or a dropped write.
+     */
+    public void setStrict(boolean strict) { this.strict = strict; }
+
+    private int unbacked(int paddr, boolean write) {
+        if (strict) throw new PageFault(paddr, (write ? PageFault.WRITE : 0) | PageFault.USER);
+        unbackedAccesses++;
+        return -1;
+    }
+
     public WriteWatch writeWatch() { return writeWatch; }
 
     /** True when the physical address is RAM. */
@@ -94,41 +108,41 @@ public final class PhysicalMemory {
 
     public int read8(int paddr) {
         byte[] p = pageForRead(paddr >>> PAGE_SHIFT);
-        if (p == null) { unbackedAccesses++; return 0xFF; }
+        if (p == null) return unbacked(paddr, false) & 0xFF;
         return p[paddr & PAGE_MASK] & 0xFF;
     }
 
     /** Reads 16 bits; the caller guarantees the access does not cross a page. */
     public int read16(int paddr) {
         byte[] p = pageForRead(paddr >>> PAGE_SHIFT);
-        if (p == null) { unbackedAccesses++; return 0xFFFF; }
+        if (p == null) return unbacked(paddr, false) & 0xFFFF;
         return (short) I16.get(p, paddr & PAGE_MASK) & 0xFFFF;
     }
 
     /** Reads 32 bits; the caller guarantees the access does not cross a page. */
     public int read32(int paddr) {
         byte[] p = pageForRead(paddr >>> PAGE_SHIFT);
-        if (p == null) { unbackedAccesses++; return -1; }
+        if (p == null) return unbacked(paddr, false);
         return (int) I32.get(p, paddr & PAGE_MASK);
     }
 
     public void write8(int paddr, int value) {
         byte[] p = pageForWrite(paddr >>> PAGE_SHIFT);
-        if (p == null) { unbackedAccesses++; return; }
+        if (p == null) { unbacked(paddr, true); return; }
         p[paddr & PAGE_MASK] = (byte) value;
     }
 
     /** Writes 16 bits; the caller guarantees the access does not cross a page. */
     public void write16(int paddr, int value) {
         byte[] p = pageForWrite(paddr >>> PAGE_SHIFT);
-        if (p == null) { unbackedAccesses++; return; }
+        if (p == null) { unbacked(paddr, true); return; }
         I16.set(p, paddr & PAGE_MASK, (short) value);
     }
 
     /** Writes 32 bits; the caller guarantees the access does not cross a page. */
     public void write32(int paddr, int value) {
         byte[] p = pageForWrite(paddr >>> PAGE_SHIFT);
-        if (p == null) { unbackedAccesses++; return; }
+        if (p == null) { unbacked(paddr, true); return; }
         I32.set(p, paddr & PAGE_MASK, value);
     }
 

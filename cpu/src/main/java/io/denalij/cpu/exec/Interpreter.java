@@ -105,7 +105,8 @@ public final class Interpreter {
             case CLD -> s.eflags &= ~CpuState.DF;
             case STD -> s.eflags |= CpuState.DF;
             case MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS -> strings.execute(in, op);
-            case INVALID, UD2, DENALI -> throw CpuException.ud(String.format("%s at 0x%08x", in.hexBytes(), in.eip));
+            case DENALI -> virtualInstruction(in);
+            case INVALID, UD2 -> throw CpuException.ud(String.format("%s at 0x%08x", in.hexBytes(), in.eip));
             default -> system.execute(in, op, this);
         }
     }
@@ -656,5 +657,12 @@ public final class Interpreter {
     /** The LOCK prefix is #UD unless the form is lockable and its destination is memory. */
     public static boolean lockValid(Instruction in) {
         return !in.lock() || in.form.has(Form.LOCKABLE) && in.hasMemory;
+    }
+
+    /** 0F 3F xx: a virtual instruction when a paravirtual architecture is installed, #UD on a PC (as on hardware). */
+    private void virtualInstruction(Instruction in) {
+        io.denalij.cpu.VirtualArchitecture va = sys.virtualArchitecture();
+        if (va == null) throw CpuException.ud(String.format("%s at 0x%08x", in.hexBytes(), in.eip));
+        va.virtualInstruction(in.imm & 0xFF, new io.denalij.cpu.VirtualArchitecture.Instruction(in.eip, in.length));
     }
 }

@@ -141,7 +141,17 @@ public final class SystemUnit {
     public void writeDr(int n, int value) { control.writeDr(n, value); }
 
     /** IN/OUT/INS/OUTS of {@code size} bytes (1, 2, 4) at {@code port}: returns or throws #GP(0). */
-    public void checkIo(int port, int size) { io.check(port, size); }
+    public void checkIo(int port, int size) {
+        if (virtualArchitecture == null) io.check(port, size);
+        else if (!virtualArchitecture.ioAllowed(port, size)) throw CpuException.gp(0);
+    }
+
+    private io.denalij.cpu.VirtualArchitecture virtualArchitecture;
+
+    /** Installs a paravirtual architecture (Denali mode); null for a PC. */
+    public void setVirtualArchitecture(io.denalij.cpu.VirtualArchitecture va) { this.virtualArchitecture = va; }
+
+    public io.denalij.cpu.VirtualArchitecture virtualArchitecture() { return virtualArchitecture; }
 
     /** CLI/STI: allowed when CPL <= IOPL (IOPL = 3 in virtual-8086 mode); else the caller raises #GP(0). */
     public boolean cliStiAllowed() { return io.cliStiAllowed(); }
