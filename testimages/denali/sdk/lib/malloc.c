@@ -72,10 +72,15 @@ static void split(struct block *b, uint32_t size)
         after->prev_size = rest->size;
 }
 
-void *malloc(size_t n)
+static void heap_start(void)
 {
     if (!heap_base)
         heap_base = heap_brk = ((uintptr_t)_end + 15) & ~(uintptr_t)15;
+}
+
+void *malloc(size_t n)
+{
+    heap_start();
     if (n > 0x7FFF0000u)
         return 0;
     uint32_t need = (uint32_t)((n + sizeof(struct block) + 15) & ~(size_t)15);
@@ -163,4 +168,8 @@ void *realloc(void *p, size_t n)
 }
 
 size_t denali_heap_in_use(void) { return in_use; }
-uintptr_t denali_heap_top(void) { return heap_brk; }
+uintptr_t denali_heap_top(void)
+{
+    heap_start();
+    return heap_brk;
+}
