@@ -3,19 +3,22 @@ package io.denalij.devices.denali;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A disk image: a fixed-size file of 4 KiB blocks, memory-mapped once. Opened read-only it can be
  * shared by any number of VMs, each through a {@link VirtualDisk#readOnly read-only} attachment or
  * its own {@link VirtualDisk#copyOnWrite copy-on-write overlay}; opened writable it belongs to exactly
  * one VM, which writes in place ({@link VirtualDisk#inPlace}). Closing it is its opener's job, after
- * every VM using it has been closed.
+ * every VM using it has been closed: closing unmaps the file, so {@link #close} refuses while any
+ * attachment is still open.
  */
 public final class BaseDisk implements AutoCloseable {
     public static final int BLOCK_SIZE = MappedBlockFile.BLOCK;
 
     private final MappedBlockFile file;
     private final AtomicBoolean claimed = new AtomicBoolean();
+    private final AtomicInteger attachments = new AtomicInteger();
 
     private BaseDisk(MappedBlockFile file) {
         this.file = file;
@@ -61,6 +64,18 @@ public final class BaseDisk implements AutoCloseable {
         claimed.set(false);
     }
 
+    /** Counts a VM attachment; the base cannot be closed (unmapped) while one is open. */
+    void attach() {
+        attachments.incrementAndGet();
+    }
+
+    void detach() {
+        attachments.decrementAndGet();
+    }
+
+    /** Open attachments (VMs using this base). */
+    public int attachments() { return attachments.get(); }
+
     private long offset(long block) {
         if (block < 0 || block >= blocks()) {
             throw new IndexOutOfBoundsException("block " + block + " outside " + path() + " (" + blocks() + " blocks)");
@@ -70,6 +85,8 @@ public final class BaseDisk implements AutoCloseable {
 
     @Override
     public void close() {
+        int n = attachments.get();
+        if (n > 0) throw new IllegalStateException(path() + " is still attached to " + n + " VM disk(s); close them first");
         file.close();
     }
 }

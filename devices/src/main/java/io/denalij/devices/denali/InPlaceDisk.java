@@ -10,8 +10,11 @@ import java.util.concurrent.Callable;
 final class InPlaceDisk implements VirtualDisk {
     private final BaseDisk base;
 
+    private boolean closed;
+
     InPlaceDisk(BaseDisk base) {
         base.claimExclusive();
+        base.attach();
         this.base = base;
     }
 
@@ -33,5 +36,11 @@ final class InPlaceDisk implements VirtualDisk {
 
     @Override public void readBlock(long block, byte[] dst, int off) { base.readBlock(block, dst, off); }
 
-    @Override public void close() { base.releaseExclusive(); }
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        base.detach();
+        base.releaseExclusive();
+    }
 }

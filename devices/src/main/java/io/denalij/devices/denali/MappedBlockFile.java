@@ -145,6 +145,8 @@ final class MappedBlockFile implements AutoCloseable {
         mappedFile.raf().getChannel().force(false);
     }
 
+    boolean isClosed() { return closed; }
+
     @Override
     public void close() {
         if (closed) return;

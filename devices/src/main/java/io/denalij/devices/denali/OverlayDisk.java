@@ -55,6 +55,7 @@ final class OverlayDisk implements VirtualDisk {
         this.slotCount = blocks * SLOTS_PER_BLOCK;
         this.dataOffset = dataOffset(blocks);
         this.usedSlots = usedSlots;
+        base.attach();
     }
 
     static long mapBytes(long blocks) {
@@ -239,6 +240,8 @@ final class OverlayDisk implements VirtualDisk {
 
     @Override
     public void close() {
+        if (overlay.isClosed()) return;
         overlay.close();
+        base.detach();
     }
 }

@@ -7,7 +7,10 @@ final class ReadOnlyDisk implements VirtualDisk {
     private static final Callable<Runnable> NOTHING = () -> () -> {};
     private final BaseDisk base;
 
+    private boolean closed;
+
     ReadOnlyDisk(BaseDisk base) {
+        base.attach();
         this.base = base;
     }
 
@@ -26,5 +29,10 @@ final class ReadOnlyDisk implements VirtualDisk {
 
     @Override public void readBlock(long block, byte[] dst, int off) { base.readBlock(block, dst, off); }
 
-    @Override public void close() {}
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        base.detach();
+    }
 }
