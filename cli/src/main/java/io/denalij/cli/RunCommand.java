@@ -1,0 +1,149 @@
+package io.denalij.cli;
+
+import io.denalij.denali.DenaliConfig;
+import io.denalij.denali.DenaliMachine;
+import io.denalij.denali.Quantum;
+import io.denalij.denali.SingleVmRunner;
+import io.denalij.denali.TimeSource;
+import io.denalij.devices.denali.BaseDisk;
+import io.denalij.devices.denali.IoExecutor;
+import io.denalij.devices.denali.VirtualDisk;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** `denali run`: one Denali VM with its console on the terminal. */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run one guest on the Denali virtual architecture (docs/DENALI.md), its console on this",
+                "terminal (output to stdout, input from stdin). The exit status is the guest's TERMINATE",
+                "status; a fault ends the VM with 128 + the exception vector and its report on stderr.",
+                "While the guest idles the host thread sleeps."})
+public final class RunCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "the guest: an ELF32 i386 executable linked at 0x1000 or above")
+    Path image;
+
+    @Option(names = "--mem", paramLabel = "MiB", description = "guest memory in MiB (default: ${DEFAULT-VALUE}; 1 to 3584)")
+    int memMiB = 16;
+
+    @Option(names = "--disk", paramLabel = "FILE[:ro]", description = "attach a disk image (whole 4 KiB blocks); up to 4, numbered in order. "
+            + ":ro attaches it read-only (guest writes fail with a status)")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--cmdline", paramLabel = "STRING", description = "the command line the guest finds in its register page (at most 255 bytes)")
+    String cmdline = "";
+
+    @Option(names = "--engine", paramLabel = "interp|jit", description = "execution engine (default: ${DEFAULT-VALUE})")
+    String engine = "interp";
+
+    @Option(names = "--vm-id", paramLabel = "N", description = "vm_id in the register page (default: ${DEFAULT-VALUE}); picks the MAC and IP too")
+    int vmId;
+
+    @Option(names = "--max-instructions", paramLabel = "N", description = "stop after N guest instructions (0 = no limit)")
+    long maxInstructions;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "stop after this much host time (0 = no limit)")
+    double timeoutSeconds;
+
+    @Override public Integer call() throws IOException {
+        switch (engine) {
+            case "interp" -> { }
+            case "jit" -> throw new DenaliMain.UserError("--engine jit: the translator is not built yet (a later issue); use --engine interp");
+            default -> throw new DenaliMain.UserError("--engine must be interp or jit, not " + engine);
+        }
+        if (memMiB < 1 || memMiB > 3584) throw new DenaliMain.UserError("--mem must be between 1 and 3584 MiB, not " + memMiB);
+        if (disks.size() > 4) throw new DenaliMain.UserError("at most 4 --disk options, not " + disks.size());
+        if (maxInstructions < 0 || timeoutSeconds < 0) throw new DenaliMain.UserError("limits must not be negative");
+        byte[] elf = read(image);
+
+        List<BaseDisk> bases = new ArrayList<>();
+        SingleVmRunner runner = new SingleVmRunner(TimeSource.host());
+        OutputStream console = System.out; // raw bytes; the console device flushes after every write
+        try (IoExecutor io = new IoExecutor(1)) {
+            List<VirtualDisk> attached = new ArrayList<>();
+            try {
+                for (String spec : disks) {
+                    boolean ro = spec.endsWith(":ro");
+                    Path file = Path.of(ro ? spec.substring(0, spec.length() - 3) : spec);
+                    BaseDisk base = BaseDisk.open(file, !ro); // DiskOpenException: one line naming the file
+                    bases.add(base);
+                    attached.add(ro ? VirtualDisk.readOnly(base) : VirtualDisk.inPlace(base));
+                }
+            } catch (IOException | RuntimeException e) {
+                attached.forEach(VirtualDisk::close);
+                throw e;
+            }
+            DenaliConfig config;
+            DenaliMachine vm;
+            try {
+                config = DenaliConfig.of(vmId, (long) memMiB << 20, console, io).withCmdline(cmdline).withDisks(attached)
+                        .withWakeup(runner.waker());
+                vm = DenaliMachine.boot(config, elf);
+            } catch (IllegalArgumentException e) {
+                attached.forEach(VirtualDisk::close);
+                throw new DenaliMain.UserError(image + ": " + e.getMessage());
+            }
+            try (vm) {
+                startConsoleInput(vm);
+                SingleVmRunner.Outcome outcome = runner.run(vm, maxInstructions,
+                        (long) (timeoutSeconds * 1e9));
+                System.out.flush();
+                return switch (outcome) {
+                    case SingleVmRunner.Outcome.Finished(Quantum.Terminated(int status)) -> status;
+                    case SingleVmRunner.Outcome.Finished(Quantum.Faulted(var report)) -> {
+                        stderr().println("denali: " + report.message());
+                        yield report.exitStatus();
+                    }
+                    case SingleVmRunner.Outcome.Finished f -> throw new IllegalStateException("unfinished result " + f);
+                    case SingleVmRunner.Outcome.LimitReached(String why) -> {
+                        stderr().println("denali: " + why);
+                        yield DenaliMain.EXIT_GUEST_ABNORMAL;
+                    }
+                };
+            }
+        } finally {
+            bases.forEach(BaseDisk::close);
+        }
+    }
+
+    private static PrintStream stderr() { return System.err; }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            throw new DenaliMain.UserError(p + ": no such file");
+        } catch (IOException e) {
+            throw new DenaliMain.UserError(p + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Host stdin to the VM's console from a daemon thread; a full input queue makes the reader wait. */
+    private static void startConsoleInput(DenaliMachine vm) {
+        java.io.InputStream stdin = System.in;
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[256];
+            try {
+                int n;
+                while ((n = stdin.read(buf)) > 0) {
+                    byte[] chunk = java.util.Arrays.copyOf(buf, n);
+                    while (!vm.offerConsoleInput(chunk)) Thread.sleep(5);
+                }
+            } catch (IOException | InterruptedException ignored) {
+                // stdin closed or unreadable: the guest simply sees no more input
+            }
+        }, "denali-stdin");
+        t.setDaemon(true);
+        t.start();
+    }
+}
