@@ -11,9 +11,22 @@
  *   dsim GUEST.elf [cmdline]     env: DSIM_DISK_BLOCKS=N (a RAM disk 0), DSIM_FRAMES=N (frames
  *                                queued for the NIC, replies checked as echo's), DSIM_INPUT=TEXT
  *                                (console input, arriving 5 ms after boot)
+ *
+ * Network: DSIM_TAP=IFNAME connects the NIC to an existing Linux TAP device instead (frames
+ * sent go to the TAP, frames from the TAP wait in a receive queue of RXQ_LEN and raise NET as
+ * they arrive; a full TAP write queue is status 1). DSIM_IP, DSIM_NETMASK, DSIM_GW (dotted
+ * quads) fill the register page's ip, netmask and gateway. tools/net-test.sh creates the TAP
+ * inside a network namespace of its own; never point DSIM_TAP at a device of the host's network.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +55,47 @@ static const char *input;
 static int input_given;
 static uint32_t upcalls;
 
+/* TAP-backed NIC (DSIM_TAP). */
+#define RXQ_LEN 256
+static int tap_fd = -1;
+static uint8_t rxq[RXQ_LEN][1514];
+static uint32_t rxq_len[RXQ_LEN], rxq_head, rxq_count, tap_rx, tap_tx, tap_rx_dropped, tap_tx_full;
+
+static void tap_open(const char *name)
+{
+    tap_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
+    struct ifreq ifr = { 0 };
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    if (tap_fd < 0 || ioctl(tap_fd, TUNSETIFF, &ifr) < 0) {
+        perror("dsim: TAP");
+        exit(2);
+    }
+}
+
+/* Moves every frame the TAP has into the receive queue; raises NET if any arrived. */
+static void tap_poll(void)
+{
+    int arrived = 0;
+    for (;;) {
+        uint8_t scratch[1514];
+        uint8_t *dst = rxq_count < RXQ_LEN ? rxq[(rxq_head + rxq_count) % RXQ_LEN] : scratch;
+        ssize_t n = read(tap_fd, dst, 1514);
+        if (n <= 0)
+            break;
+        tap_rx++;
+        if (dst == scratch) {
+            tap_rx_dropped++;
+            continue;
+        }
+        rxq_len[(rxq_head + rxq_count) % RXQ_LEN] = (uint32_t)n;
+        rxq_count++;
+        arrived = 1;
+    }
+    if (arrived)
+        R->intr_pending |= DENALI_INTR_NET;
+}
+
 static uint64_t host_ns(void)
 {
     struct timespec ts;
@@ -54,6 +108,8 @@ static void finish(int status, const char *why)
     fflush(stdout);
     fprintf(stderr, "dsim: %s, status %d (upcalls %u, echo replies ok %u bad %u)\n", why, status, upcalls, replies_ok,
             replies_bad);
+    if (tap_fd >= 0)
+        fprintf(stderr, "dsim: tap rx %u (dropped %u) tx %u (full %u)\n", tap_rx, tap_rx_dropped, tap_tx, tap_tx_full);
     _exit(status);
 }
 
@@ -94,6 +150,8 @@ static void boundary(void)
         n_inflight = 0;
         R->intr_pending |= DENALI_INTR_DISK;
     }
+    if (tap_fd >= 0)
+        tap_poll();
     if (input && !input_given && now > 5000000u) {
         input_given = 1;
         R->intr_pending |= DENALI_INTR_CONSOLE;
@@ -153,10 +211,18 @@ static void on_sigill(int sig, siginfo_t *si, void *uc)
                 g[REG_EAX] = 1;
                 break;
             }
-            if (timeout == DENALI_IDLE_FOREVER && !cur_period && !n_inflight && !(input && !input_given))
+            if (timeout == DENALI_IDLE_FOREVER && !cur_period && !n_inflight && !(input && !input_given) &&
+                tap_fd < 0)
                 finish(99, "IDLE forever with nothing that could wake the VM");
-            struct timespec ts = { 0, 50000 };
-            nanosleep(&ts, 0);
+            if (tap_fd >= 0) {
+                /* Sleep until a frame arrives, the deadline, or 1 ms (the timer). */
+                uint64_t left = timeout == DENALI_IDLE_FOREVER ? 1000000u : deadline - now;
+                struct pollfd pfd = { tap_fd, POLLIN, 0 };
+                poll(&pfd, 1, left >= 1000000u ? 1 : 0);
+            } else {
+                struct timespec ts = { 0, 50000 };
+                nanosleep(&ts, 0);
+            }
         }
         maybe_upcall(g);
         return;
@@ -195,6 +261,16 @@ static void port_out(uint32_t port, uint32_t a)
     case 0x200: {
         uint8_t *fr = (uint8_t *)(uintptr_t)b[0];
         if (b[1] < 14 || b[1] > 1514) { b[2] = 2; break; }
+        if (tap_fd >= 0) {
+            if (write(tap_fd, fr, b[1]) < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
+                tap_tx_full++;
+                b[2] = 1;
+            } else {
+                tap_tx++;
+                b[2] = 0;
+            }
+            break;
+        }
         uint32_t k = (replies_ok + replies_bad) % 64;
         int ok = b[1] == frame_len[k] && !memcmp(fr, frames[k] + 6, 6) && !memcmp(fr + 6, (void *)R->mac, 6) &&
                  !memcmp(fr + 12, frames[k] + 12, b[1] - 12);
@@ -203,7 +279,17 @@ static void port_out(uint32_t port, uint32_t a)
         break;
     }
     case 0x201:
-        if (frame_head < n_frames) {
+        if (tap_fd >= 0) {
+            if (rxq_count) {
+                uint32_t n = rxq_len[rxq_head] < b[1] ? rxq_len[rxq_head] : b[1];
+                memcpy((void *)(uintptr_t)b[0], rxq[rxq_head], n);
+                b[2] = n;
+                rxq_head = (rxq_head + 1) % RXQ_LEN;
+                rxq_count--;
+            } else {
+                b[2] = 0;
+            }
+        } else if (frame_head < n_frames) {
             uint32_t n = frame_len[frame_head] < b[1] ? frame_len[frame_head] : b[1];
             memcpy((void *)(uintptr_t)b[0], frames[frame_head], n);
             b[2] = n;
@@ -235,7 +321,7 @@ static void on_sigsegv(int sig, siginfo_t *si, void *uc)
             return;
         }
         if (ip[0] == 0xED) {
-            g[REG_EAX] = port == 0x201 ? n_frames - frame_head : 0;
+            g[REG_EAX] = port != 0x201 ? 0 : tap_fd >= 0 ? rxq_count : n_frames - frame_head;
             g[REG_EIP] += 1;
             return;
         }
@@ -293,6 +379,15 @@ int main(int argc, char **argv)
         R->intr_pending |= DENALI_INTR_NET;
     }
     input = getenv("DSIM_INPUT");
+    const char *addr_env[3] = { "DSIM_IP", "DSIM_NETMASK", "DSIM_GW" };
+    volatile uint32_t *addr_reg[3] = { &R->ip, &R->netmask, &R->gateway };
+    for (int i = 0; i < 3; i++) {
+        struct in_addr a;
+        if (getenv(addr_env[i]) && inet_pton(AF_INET, getenv(addr_env[i]), &a) == 1)
+            *addr_reg[i] = a.s_addr; /* network byte order, as SPEC 3 stores it */
+    }
+    if (getenv("DSIM_TAP"))
+        tap_open(getenv("DSIM_TAP"));
     t0 = host_ns();
 
     static uint8_t altstack[1 << 16];
