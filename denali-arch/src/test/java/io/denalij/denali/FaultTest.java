@@ -78,12 +78,16 @@ class FaultTest {
                 {0x0F, 0x09},             // wbinvd
                 {0x0F, 0x01, 0x38},       // invlpg [eax]
                 {0xCD, 0x80},             // int 0x80 (no IDT: forbidden)
+                {0x6A, 0x02, 0x6A, 0x1B, 0x6A, 0x00, 0xCF}, // push flags/cs/eip; iret (the x86 one)
+                {0x0F, 0x00, 0xD0},       // lldt ax
+                {0x0F, 0x21, 0xC0},       // mov eax, dr0
         };
         for (int[] insn : cases) {
             Asm a = at("f").bytes(insn);
             FaultReport r = faultOf(a);
             assertEquals(13, r.vector(), r.message());
-            assertEquals(a.address("f"), r.eip(), r.message());
+            int faulting = insn[0] == 0x6A ? a.address("f") + 6 : a.address("f");
+            assertEquals(faulting, r.eip(), r.message());
             assertEquals(141, r.exitStatus());
         }
     }
@@ -94,6 +98,15 @@ class FaultTest {
         FaultReport r = faultOf(a);
         check(r, 13, a.address("f"), -1, "mov ds");
         assertEquals(0x20, r.errorCode(), "error code = the selector without RPL");
+    }
+
+    @Test
+    void aNullSelectorLoadsAsOnIa32ButEveryAccessThroughItFaults() {
+        // IA-32 lets CPL 3 load a null selector into DS; the first access through DS is then #GP(0).
+        Asm a = new Asm().movImm(EAX, 0).bytes(0x8E, 0xD8).label("f").load(EAX, 0x12000);
+        FaultReport r = faultOf(a);
+        check(r, 13, a.address("f"), -1, "mov eax");
+        assertEquals(0, r.errorCode());
     }
 
     @Test
