@@ -10,11 +10,12 @@
  *
  *   dsim GUEST.elf [cmdline]     env: DSIM_DISK_BLOCKS=N (a RAM disk 0), DSIM_FRAMES=N (frames
  *                                queued for the NIC, replies checked as echo's), DSIM_INPUT=TEXT
- *                                (console input, arriving 5 ms after boot)
+ *                                (console input, arriving 5 ms after boot), DSIM_MEM=MiB
+ *                                (mem_size, default 64)
  *
  * Network: DSIM_TAP=IFNAME connects the NIC to an existing Linux TAP device instead (frames
- * sent go to the TAP, frames from the TAP wait in a receive queue of RXQ_LEN and raise NET as
- * they arrive; a full TAP write queue is status 1). DSIM_IP, DSIM_NETMASK, DSIM_GW (dotted
+ * sent go to the TAP, frames from the TAP move into a receive queue of RXQ_LEN as it has room
+ * and raise NET as they arrive; a full TAP write queue is status 1). DSIM_IP, DSIM_NETMASK, DSIM_GW (dotted
  * quads) fill the register page's ip, netmask and gateway. tools/net-test.sh creates the TAP
  * inside a network namespace of its own; never point DSIM_TAP at a device of the host's network.
  */
@@ -59,7 +60,7 @@ static uint32_t upcalls;
 #define RXQ_LEN 256
 static int tap_fd = -1;
 static uint8_t rxq[RXQ_LEN][1514];
-static uint32_t rxq_len[RXQ_LEN], rxq_head, rxq_count, tap_rx, tap_tx, tap_rx_dropped, tap_tx_full;
+static uint32_t rxq_len[RXQ_LEN], rxq_head, rxq_count, tap_rx, tap_tx, tap_tx_full;
 
 static void tap_open(const char *name)
 {
@@ -73,22 +74,20 @@ static void tap_open(const char *name)
     }
 }
 
-/* Moves every frame the TAP has into the receive queue; raises NET if any arrived. */
+/*
+ * Moves frames from the TAP into the receive queue while it has room; raises NET if any
+ * arrived. Frames beyond RXQ_LEN wait in the TAP's own queue (the kernel drops past that).
+ */
 static void tap_poll(void)
 {
     int arrived = 0;
-    for (;;) {
-        uint8_t scratch[1514];
-        uint8_t *dst = rxq_count < RXQ_LEN ? rxq[(rxq_head + rxq_count) % RXQ_LEN] : scratch;
-        ssize_t n = read(tap_fd, dst, 1514);
+    while (rxq_count < RXQ_LEN) {
+        uint32_t slot = (rxq_head + rxq_count) % RXQ_LEN;
+        ssize_t n = read(tap_fd, rxq[slot], 1514);
         if (n <= 0)
             break;
         tap_rx++;
-        if (dst == scratch) {
-            tap_rx_dropped++;
-            continue;
-        }
-        rxq_len[(rxq_head + rxq_count) % RXQ_LEN] = (uint32_t)n;
+        rxq_len[slot] = (uint32_t)n;
         rxq_count++;
         arrived = 1;
     }
@@ -109,7 +108,7 @@ static void finish(int status, const char *why)
     fprintf(stderr, "dsim: %s, status %d (upcalls %u, echo replies ok %u bad %u)\n", why, status, upcalls, replies_ok,
             replies_bad);
     if (tap_fd >= 0)
-        fprintf(stderr, "dsim: tap rx %u (dropped %u) tx %u (full %u)\n", tap_rx, tap_rx_dropped, tap_tx, tap_tx_full);
+        fprintf(stderr, "dsim: tap rx %u tx %u (full %u)\n", tap_rx, tap_tx, tap_tx_full);
     _exit(status);
 }
 
@@ -174,6 +173,11 @@ static void maybe_upcall(greg_t *g)
     g[REG_ESP] = (greg_t)(uintptr_t)f;
     g[REG_EIP] = R->intr_handler;
     upcalls++;
+}
+
+static void on_term(int sig)
+{
+    finish(128 + sig, "killed");
 }
 
 static void on_alarm(int sig, siginfo_t *si, void *uc)
@@ -353,7 +357,10 @@ int main(int argc, char **argv)
     R->magic = DENALI_MAGIC;
     R->version = 1;
     R->vm_id = 7;
-    R->mem_size = MEM;
+    /* DSIM_MEM=MiB: a smaller mem_size (the heap and stack live below it; the mapping stays). */
+    uint32_t mem = getenv("DSIM_MEM") ? (uint32_t)atoi(getenv("DSIM_MEM")) << 20 : MEM;
+    if (!mem || mem > MEM) mem = MEM;
+    R->mem_size = mem;
     R->cpu_khz = 1000000;
     R->wall_ns = 1700000000ull * 1000000000ull;
     uint8_t mac[6] = { 0x02, 0xde, 0x4a, 0x11, 0x00, 0x07 };
@@ -403,6 +410,7 @@ int main(int argc, char **argv)
     sigaction(SIGFPE, &sa, 0);
     sigaction(SIGTRAP, &sa, 0);
     sigaction(SIGBUS, &sa, 0);
+    signal(SIGTERM, on_term); /* report the counters when a test stops a serving guest */
     sa.sa_sigaction = on_alarm;
     sigaction(SIGALRM, &sa, 0);
     struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
@@ -413,6 +421,6 @@ int main(int argc, char **argv)
                      "xorl %%eax, %%eax\n\txorl %%ebx, %%ebx\n\txorl %%ecx, %%ecx\n\txorl %%edx, %%edx\n\t"
                      "xorl %%esi, %%esi\n\txorl %%edi, %%edi\n\txorl %%ebp, %%ebp\n\t"
                      "ret"
-                     : : "r"(MEM), "r"(eh->e_entry) : "memory");
+                     : : "r"(mem), "r"(eh->e_entry) : "memory");
     return 0;
 }

@@ -55,6 +55,7 @@ if ! verify_dsc; then
         echo "fetch-lwip: $dsc does not have the pinned SHA-256 $dsc_sha256" >&2
         exit 1
     fi
+    rm -rf "$apt" # the package indexes were needed only for this download
 fi
 
 rm -rf "$src" "$src.tmp"

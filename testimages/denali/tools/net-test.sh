@@ -2,8 +2,8 @@
 # Runs the network guests under dsim with the NIC on a TAP device and checks them with real
 # clients (curl, tools/net_client.py): `make net-test`. Needs root (or CAP_NET_ADMIN), curl and
 # python3. Everything happens inside a network namespace this script creates with
-# `unshare --net`: the TAP (dtap0, 10.0.0.1/24 on the host side), the guest (10.0.0.2), the
-# clients. The machine's own network is never touched; the namespace ends with the script.
+# `unshare --net`: the TAP (dtap0, 10.0.0.1/24 on the host side), the guest (10.0.0.2, with
+# mem_size 2 MiB unless DSIM_MEM says otherwise), the clients. The machine's own network is never touched; the namespace ends with the script.
 set -u
 OBJ=${OBJ:-build}
 if [ "${DSIM_NETNS:-}" != inside ]; then
@@ -26,7 +26,7 @@ ip link set dtap0 up
 
 # start NAME CMDLINE: runs a guest in the background ($guest = its pid) until it says it is up.
 start() {
-    DSIM_TAP=dtap0 DSIM_IP=$GUEST DSIM_NETMASK=255.255.255.0 DSIM_GW=10.0.0.1 \
+    DSIM_MEM=${DSIM_MEM:-2} DSIM_TAP=dtap0 DSIM_IP=$GUEST DSIM_NETMASK=255.255.255.0 DSIM_GW=10.0.0.1 \
         $S $G/$1.elf "$2" >"$LOG/$1.out" 2>"$LOG/$1.err" &
     guest=$!
     for _ in $(seq 50); do
@@ -70,6 +70,14 @@ args=$(for i in $(seq 300); do printf -- '-o /dev/null http://%s/doc?bytes=10240
 res=$(curl -sS --no-progress-meter -m 60 --parallel --parallel-max 100 -w '%{http_code} %{size_download}\n' $args | sort | uniq -c)
 [ "$(echo $res)" = "300 200 102400" ] && ok "curl --parallel: 300 x 100 KB over 100 connections" \
     || fail "curl --parallel: $res"
+if command -v wrk >/dev/null; then
+    w=$(wrk -t2 -c100 -d5s http://$GUEST/doc?bytes=102400)
+    echo "$w" | grep -q "requests in" && ! echo "$w" | grep -q "Socket errors\|Non-2xx" \
+        && ok "wrk: 100 connections for 5 s, no errors ($(echo "$w" | grep -o '[0-9]* requests in'))" \
+        || { fail "wrk"; echo "$w"; }
+else
+    echo "skip wrk (not installed)"
+fi
 status=$(curl -sS -m 5 http://$GUEST/status)
 echo "$status" | grep -qx "vm_id 7" && echo "$status" | grep -qx "connections_open 1" \
     && ok "status page" || { fail "status page"; echo "$status"; }
