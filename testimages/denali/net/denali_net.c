@@ -4,8 +4,9 @@
  * Transmit: lwIP hands the driver a pbuf chain; a single pbuf is sent in place, a chain is
  * flattened into one buffer, and one `out 0x200` sends it (the kernel copies the frame during
  * the OUT, so the buffer is free again at once). A full transmit queue makes the driver IDLE
- * briefly (giving the switch time to drain it) and retry; after TX_FULL_TRIES it drops the
- * frame (TCP retransmits it) and counts the drop.
+ * (giving the CPU up, so the switch can drain the queue) and retry for up to 10 ms of virtual
+ * time; then it drops the frame (TCP retransmits it) and counts the drop. An IDLE returns at
+ * once while an interrupt is pending, so the wait is bounded by time, not by IDLE count.
  *
  * Receive: frames are copied by `out 0x201` straight into a PBUF_POOL buffer big enough for
  * a whole frame, so every frame is copied exactly once. A buffer allocated for a receive that
@@ -30,8 +31,9 @@
 #include "netif/ethernet.h"
 
 #define RX_BATCH 64        /* frames per round before lwIP's timers get a turn */
-#define TX_FULL_TRIES 50   /* IDLEs of TX_FULL_WAIT_US before a frame is dropped */
-#define TX_FULL_WAIT_US 200
+#define TX_FULL_WAIT_NS 10000000u /* how long a full transmit queue may hold up a frame */
+#define TX_FULL_WAIT_US 200       /* one IDLE while waiting */
+#define TX_FULL_TRIES 1000        /* in case virtual time does not move */
 
 static struct netif netif;
 static struct denali_net_counters counters;
@@ -69,7 +71,8 @@ static err_t link_output(struct netif *n, struct pbuf *p)
         frame = tx_flat;
     }
     uint32_t st = denali_nic_send(frame, p->tot_len);
-    for (int tries = 0; st == DENALI_NIC_SEND_FULL && tries < TX_FULL_TRIES; tries++) {
+    uint64_t give_up = st == DENALI_NIC_SEND_FULL ? denali_now_ns() + TX_FULL_WAIT_NS : 0;
+    for (int tries = 0; st == DENALI_NIC_SEND_FULL && tries < TX_FULL_TRIES && denali_now_ns() < give_up; tries++) {
         counters.tx_full_waits++;
         denali_idle(TX_FULL_WAIT_US);
         st = denali_nic_send(frame, p->tot_len);

@@ -64,6 +64,9 @@ awk '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 } on && NF == 3 { pr
     (cd "$dl" && sha256sum -c --status) || { echo "fetch-lwip: tarballs do not match $dsc" >&2; exit 1; }
 if command -v dpkg-source >/dev/null 2>&1; then
     dpkg-source -x "$dsc" "$src.tmp" >&2
+elif ! command -v patch >/dev/null 2>&1 || ! command -v xz >/dev/null 2>&1; then
+    echo "fetch-lwip: needs dpkg-source (apt-get install dpkg-dev) or patch and xz" >&2
+    exit 1
 else
     # What dpkg-source does for a "3.0 (quilt)" package: unpack the upstream tarball, add
     # debian/, apply debian/patches/series in order.

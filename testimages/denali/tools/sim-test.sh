@@ -39,5 +39,9 @@ done
 check "upcall-probe batch" 1 env DSIM_DISK_BLOCKS=4 $S $G/upcall-probe.elf batch; has "upcall-probe batch" "check frame.mask ok"
 check selftest 0 env DSIM_DISK_BLOCKS=8 DSIM_INPUT="hi there
 " $S $G/selftest.elf console; has selftest "line: hi there"; has selftest "selftest: disk ok"
+# Network guests without an address refuse to start (make net-test runs them on a TAP).
+for g in httpd udp-echo ping; do
+    check "$g without address" 2 $S $G/$g.elf ""; has "$g without address" "net: no IPv4 address (register page ip is 0 and no ip= on the cmdline)"
+done
 echo "sim-test: $fails failures"
 [ $fails = 0 ]
