@@ -302,18 +302,8 @@ public final class DenaliMachine implements AutoCloseable {
             address = device.address();
         } else if (vector == CpuException.PF) {
             address = Integer.toUnsignedLong(e.faultAddress);
-        } else if (vector == CpuException.GP && errorCode > 0 && (errorCode & 2) != 0 && opcodeAt(eip) != 0xCD) {
-            // #GP(IDT) for a gate an empty IDT does not have: INT3 (#BP), INTO (#OF), INT1 or a TF
-            // single step (#DB). Report the exception the guest raised; INT n stays #GP (forbidden).
-            vector = errorCode >>> 3;
-            errorCode = -1;
-            detail = "raised by the instruction; Denali mode has no IDT, so it ends the VM";
         }
         return new FaultReport(vmId, vector, errorCode, eip, address, cpu.disassembleAtEip(), detail);
-    }
-
-    private int opcodeAt(int eip) {
-        return ram.isRam(eip) ? ram.read8(eip) : -1;
     }
 
     /** The explanation CpuException appends after its "#XX (error code ...)" prefix, if any. */

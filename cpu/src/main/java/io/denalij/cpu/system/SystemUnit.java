@@ -83,6 +83,13 @@ public final class SystemUnit {
      * @param returnEip EIP in the pushed frame
      */
     public void deliver(int vector, int errorCode, int kind, int returnEip) {
+        if (virtualArchitecture != null && kind != KIND_EXTERNAL) {
+            // A paravirtual machine has no IDT: hand the architecture what the guest raised (#BP for INT3,
+            // #OF for INTO, #DB for a single step) rather than the #GP an empty IDT would produce. INT n
+            // is a privileged operation there and faults as #GP(IDT entry), as it would with no gate.
+            throw kind == KIND_SOFTWARE ? new CpuException(CpuException.GP, vector * 8 + 2, 0, "INT " + vector + " is not allowed")
+                    : new CpuException(vector, errorCode, 0, "raised by the instruction; there is no IDT");
+        }
         interrupts.deliver(vector, errorCode, kind, returnEip);
     }
 
