@@ -11,4 +11,19 @@ final class OpenFiles {
         if (fds == null) throw new IllegalStateException("/proc/self/fd is not readable (not Linux?)");
         return fds.length;
     }
+
+    /** What kinds of descriptors are open, counted (for failure messages). */
+    static String describe() {
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        for (File f : new File("/proc/self/fd").listFiles()) {
+            String target;
+            try {
+                target = java.nio.file.Files.readSymbolicLink(f.toPath()).toString().replaceAll("\\[\\d+\\]", "");
+            } catch (java.io.IOException e) {
+                target = "?";
+            }
+            kinds.merge(target, 1, Integer::sum);
+        }
+        return kinds.toString();
+    }
 }
