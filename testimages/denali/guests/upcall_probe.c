@@ -47,14 +47,17 @@ static void expect(const char *name, uint32_t got, uint32_t want)
 }
 
 /* IDLEs (interrupts off) until every bit of `bits` is pending; 0 if that takes too long. */
+/* Waits up to one second of VM time for all of `bits`. IDLE returns at once while any bit is already
+ * pending (DISK may come long before TIMER), so the wait is bounded by time, not by a count of IDLEs. */
 static int wait_pending(uint32_t bits)
 {
-    for (int i = 0; i < 100; i++) {
+    uint64_t deadline = denali_now_ns() + 1000000000ull;
+    while (denali_now_ns() < deadline) {
         if ((DENALI->intr_pending & bits) == bits)
             return 1;
         denali_idle(10000);
     }
-    return 0;
+    return (DENALI->intr_pending & bits) == bits;
 }
 
 static uint8_t disk_buf[DENALI_BLOCK_SIZE];

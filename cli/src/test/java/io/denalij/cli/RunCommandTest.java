@@ -90,8 +90,6 @@ class RunCommandTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("upcall-probe batch waits for TIMER with IDLEs that return at once (DISK is already pending), "
-            + "so 100 of them pass long before 1 ms: a guest bug reported to the SDK; UpcallTest covers batches")
     void upcallProbeBatchGetsTimerAndDiskInOneUpcall(@TempDir Path dir) throws Exception {
         PcCommandTest.Result r = denali("run", image("upcall-probe"), "--cmdline", "batch",
                 "--disk", disk(dir, "d.img", 4) + ":ro", "--timeout", "20");
