@@ -9,14 +9,16 @@ import picocli.CommandLine.Command;
         versionProvider = DenaliMain.Version.class,
         subcommands = {PcCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
         description = {
-                "Denali-J: a full-system x86 emulator for the JVM, with the Denali isolation kernel's virtual architecture.",
+                "Denali-J: a full-system x86 emulator for the JVM, with the virtual",
+                "architecture of the Denali isolation kernel.",
                 "",
                 "Run `denali COMMAND --help` for a command's options."},
         footer = {"",
-                "Exit status: the guest's own (for `pc`, QEMU isa-debug-exit style: (v << 1) | 1;",
-                "for `run`, its TERMINATE status, or 128 + exception vector when it faulted),",
-                "2 for bad usage or input, 3 when the guest stopped abnormally (triple fault, hang,",
-                "unimplemented instruction, time limit)."})
+                "Exit status: the guest's own (for `pc`, QEMU isa-debug-exit style:",
+                "(v << 1) | 1; for `run`, its TERMINATE status, or 128 + exception",
+                "vector when it faulted), 2 for bad usage or input, 3 when the guest",
+                "stopped abnormally (triple fault, hang, unimplemented instruction,",
+                "time limit)."})
 public final class DenaliMain implements Runnable {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_GUEST_ABNORMAL = 3;

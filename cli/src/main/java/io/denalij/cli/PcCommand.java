@@ -14,10 +14,12 @@ import java.nio.file.Path;
 /** `denali pc`: boots a Multiboot v1 ELF kernel on an emulated PC, COM1 on the terminal. */
 @Command(name = "pc",
         mixinStandardHelpOptions = true,
+        header = "Boot a Multiboot kernel on an emulated PC (like qemu-system-i386 -kernel).",
         description = {
-                "Boot a Multiboot v1 ELF kernel on an emulated PC, as qemu-system-i386 -kernel does.",
-                "COM1 is this terminal (output to stdout, input from stdin). The guest ends the run by",
-                "writing v to port 0xf4 (isa-debug-exit): the exit status is then (v << 1) | 1.",
+                "Boot a Multiboot v1 ELF kernel on an emulated PC, as",
+                "qemu-system-i386 -kernel does. COM1 is this terminal (output to",
+                "stdout, input from stdin). The guest ends the run by writing v to",
+                "port 0xf4 (isa-debug-exit): the exit status is then (v << 1) | 1.",
                 "Without --kernel, boots the embedded demo kernel."})
 public final class PcCommand implements java.util.concurrent.Callable<Integer> {
     static final String DEMO_KERNEL = "/testimages/pc/hello.elf";

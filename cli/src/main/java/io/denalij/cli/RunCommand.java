@@ -24,11 +24,13 @@ import java.util.List;
 /** `denali run`: one Denali VM with its console on the terminal. */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
+        header = "Run one guest on the Denali virtual architecture.",
         description = {
-                "Run one guest on the Denali virtual architecture (docs/DENALI.md), its console on this",
-                "terminal (output to stdout, input from stdin). The exit status is the guest's TERMINATE",
-                "status; a fault ends the VM with 128 + the exception vector and its report on stderr.",
-                "While the guest idles the host thread sleeps."})
+                "Run one guest on the Denali virtual architecture (docs/DENALI.md),",
+                "its console on this terminal (output to stdout, input from stdin).",
+                "The exit status is the guest's TERMINATE status; a fault ends the VM",
+                "with 128 + the exception vector and its report on stderr. While the",
+                "guest idles, the host thread sleeps."})
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "the guest: an ELF32 i386 executable linked at 0x1000 or above")
     Path image;
