@@ -70,7 +70,7 @@ public final class Cpu {
         };
         this.cache = new CodeCache(state, mmu);
         this.systemOps = new SystemOps(state, memory, system, fpu, io, cache::flush);
-        this.executor = new Executor(state, cache, new Interpreter(state, memory, system, systemOps));
+        this.executor = new Executor(state, memory, cache, new Interpreter(state, memory, system, systemOps));
     }
 
     public CpuState state() { return s; }

@@ -17,6 +17,8 @@ final class Block {
     final Instruction[] code;
     /** The operation to dispatch per instruction: the form's op, or INVALID for a misused LOCK prefix. */
     final Op[] ops;
+    /** The {@link Dispatch} handler of each instruction. */
+    final int[] kinds;
     /** The blocks execution went on to last time, for the two most recent successor EIPs (a branch taken and not). */
     Block next0, next1;
 
@@ -36,6 +38,8 @@ final class Block {
         this.gen2 = gen2;
         this.code = code;
         this.ops = ops;
+        this.kinds = new int[ops.length];
+        for (int k = 0; k < ops.length; k++) kinds[k] = Dispatch.of(code[k], ops[k]);
         Op last = ops[ops.length - 1];
         boolean endsInBranch = switch (last) {
             case JCC, JMP, CALL, RET, LOOP, LOOPE, LOOPNE, JCXZ -> true;

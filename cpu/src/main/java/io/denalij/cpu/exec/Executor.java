@@ -1,26 +1,42 @@
 package io.denalij.cpu.exec;
 
+import static io.denalij.cpu.exec.Dispatch.*;
+
 import io.denalij.cpu.CpuState;
+import io.denalij.cpu.Memory;
 import io.denalij.cpu.Tracer;
+import io.denalij.cpu.alu.Alu;
+import io.denalij.cpu.alu.Flags;
 import io.denalij.cpu.decode.Instruction;
-import io.denalij.cpu.decode.Op;
 
 /**
  * The inner loop: executes decoded blocks back to back while nothing needs the outer loop's
  * attention (timers, interrupts, a stop request, a fault).
+ *
+ * <p>Built for speed (see docs/INTERPRETER.md): per instruction there is one {@code tableswitch} on
+ * the {@link Dispatch} id chosen at decode time; the common forms are handled right in the switch
+ * so that HotSpot compiles them into this loop, and the rest go to the reference
+ * {@link Interpreter}. Bookkeeping is per block, not per instruction: the instruction count is
+ * written back once per block, and EIP only where something can observe it (before a slow
+ * instruction, by branches, at the end of the block). A fault is caught once, around the block, to
+ * record which instruction raised it and how many retired before it.
  */
 public final class Executor {
     private final CpuState s;
+    private final int[] r;
     private final CodeCache cache;
     private final Interpreter interpreter;
+    private final FastOps f;
     private Tracer tracer;
     private boolean stop;
     private Instruction current;
 
-    public Executor(CpuState s, CodeCache cache, Interpreter interpreter) {
+    public Executor(CpuState s, Memory mem, CodeCache cache, Interpreter interpreter) {
         this.s = s;
+        this.r = s.gpr;
         this.cache = cache;
         this.interpreter = interpreter;
+        this.f = new FastOps(s, mem);
     }
 
     public void setTracer(Tracer t) { this.tracer = t; }
@@ -40,22 +56,161 @@ public final class Executor {
         current = null;
         Block b = cache.get();
         for (;;) {
-            Instruction[] code = b.code;
-            Op[] ops = b.ops;
-            int n = code.length;
-            for (int i = 0; i < n; i++) {
-                if (s.icount >= stopAt) return;
-                Instruction in = code[i];
-                current = in;
-                if (tracer != null) tracer.record(in, s);
-                s.eip = in.nextEip;
-                interpreter.execute(in, ops[i]);
-                s.icount++;
-                if (in.mayWriteMemory && i + 1 < n && !cache.stillValid(b)) return; // the block wrote its own code
-            }
-            current = null;
-            if (!b.chains || stop || s.icount >= stopAt) return;
+            if (!runBlock(b, stopAt) || !b.chains || stop || s.icount >= stopAt) return;
             b = cache.successor(b);
         }
+    }
+
+    /**
+     * Executes block {@code b} from its start until its end or {@code stopAt}. Returns false when it
+     * stopped early because an instruction wrote to the block's own code.
+     */
+    private boolean runBlock(Block b, long stopAt) {
+        Instruction[] code = b.code;
+        int[] kinds = b.kinds;
+        int n = code.length;
+        long start = s.icount;
+        int end = stopAt - start < n ? (int) (stopAt - start) : n;
+        if (end <= 0) return true;
+        Tracer t = tracer;
+        int[] r = this.r;
+        CpuState s = this.s;
+        FastOps f = this.f;
+        int i = 0;
+        try {
+            for (; i < end; i++) {
+                Instruction in = code[i];
+                if (t != null) { s.icount = start + i; t.record(in, s); }
+                switch (kinds[i]) {
+                    case ADD_RR -> r[in.dstReg] = Alu.add(s, r[in.dstReg], r[in.srcReg], 4);
+                    case OR_RR -> r[in.dstReg] = Alu.or(s, r[in.dstReg], r[in.srcReg], 4);
+                    case ADC_RR -> r[in.dstReg] = Alu.adc(s, r[in.dstReg], r[in.srcReg], 4);
+                    case SBB_RR -> r[in.dstReg] = Alu.sbb(s, r[in.dstReg], r[in.srcReg], 4);
+                    case AND_RR -> r[in.dstReg] = Alu.and(s, r[in.dstReg], r[in.srcReg], 4);
+                    case SUB_RR -> r[in.dstReg] = Alu.sub(s, r[in.dstReg], r[in.srcReg], 4);
+                    case XOR_RR -> r[in.dstReg] = Alu.xor(s, r[in.dstReg], r[in.srcReg], 4);
+                    case CMP_RR -> Alu.sub(s, r[in.dstReg], r[in.srcReg], 4);
+                    case TEST_RR -> Alu.and(s, r[in.dstReg], r[in.srcReg], 4);
+
+                    case ADD_RI -> r[in.dstReg] = Alu.add(s, r[in.dstReg], in.imm, 4);
+                    case OR_RI -> r[in.dstReg] = Alu.or(s, r[in.dstReg], in.imm, 4);
+                    case ADC_RI -> r[in.dstReg] = Alu.adc(s, r[in.dstReg], in.imm, 4);
+                    case SBB_RI -> r[in.dstReg] = Alu.sbb(s, r[in.dstReg], in.imm, 4);
+                    case AND_RI -> r[in.dstReg] = Alu.and(s, r[in.dstReg], in.imm, 4);
+                    case SUB_RI -> r[in.dstReg] = Alu.sub(s, r[in.dstReg], in.imm, 4);
+                    case XOR_RI -> r[in.dstReg] = Alu.xor(s, r[in.dstReg], in.imm, 4);
+                    case CMP_RI -> Alu.sub(s, r[in.dstReg], in.imm, 4);
+                    case TEST_RI -> Alu.and(s, r[in.dstReg], in.imm, 4);
+
+                    case ADD_RM -> r[in.reg] = Alu.add(s, r[in.reg], f.load32(in), 4);
+                    case OR_RM -> r[in.reg] = Alu.or(s, r[in.reg], f.load32(in), 4);
+                    case ADC_RM -> r[in.reg] = Alu.adc(s, r[in.reg], f.load32(in), 4);
+                    case SBB_RM -> r[in.reg] = Alu.sbb(s, r[in.reg], f.load32(in), 4);
+                    case AND_RM -> r[in.reg] = Alu.and(s, r[in.reg], f.load32(in), 4);
+                    case SUB_RM -> r[in.reg] = Alu.sub(s, r[in.reg], f.load32(in), 4);
+                    case XOR_RM -> r[in.reg] = Alu.xor(s, r[in.reg], f.load32(in), 4);
+                    case CMP_RM -> Alu.sub(s, r[in.reg], f.load32(in), 4);
+                    case TEST_RM -> Alu.and(s, r[in.reg], f.load32(in), 4);
+                    case CMP_MR -> Alu.sub(s, f.load32(in), r[in.reg], 4);
+                    case CMP_MI -> Alu.sub(s, f.load32(in), in.imm, 4);
+                    case TEST_MR -> Alu.and(s, f.load32(in), r[in.reg], 4);
+                    case TEST_MI -> Alu.and(s, f.load32(in), in.imm, 4);
+
+                    case INC_R -> r[in.dstReg] = Alu.inc(s, r[in.dstReg], 4);
+                    case DEC_R -> r[in.dstReg] = Alu.dec(s, r[in.dstReg], 4);
+                    case SHL_RI -> r[in.dstReg] = Alu.shl(s, r[in.dstReg], in.imm, 4);
+                    case SHR_RI -> r[in.dstReg] = Alu.shr(s, r[in.dstReg], in.imm, 4);
+                    case SAR_RI -> r[in.dstReg] = Alu.sar(s, r[in.dstReg], in.imm, 4);
+                    case ROL_RI -> r[in.dstReg] = Alu.rol(s, r[in.dstReg], in.imm, 4);
+                    case ROR_RI -> r[in.dstReg] = Alu.ror(s, r[in.dstReg], in.imm, 4);
+                    case IMUL_RR -> r[in.reg] = Alu.imul(s, r[in.reg], r[in.rm], 4);
+                    case IMUL_RM -> r[in.reg] = Alu.imul(s, r[in.reg], f.load32(in), 4);
+
+                    case MOV_RR -> r[in.dstReg] = r[in.srcReg];
+                    case MOV_RI -> r[in.dstReg] = in.imm;
+                    case MOV_RM -> r[in.reg] = f.load32(in);
+                    case MOV_MR -> f.store32(in, r[in.reg]);
+                    case MOV_MI -> f.store32(in, in.imm);
+                    case MOV_R8M -> s.setReg8(in.reg, f.load8(in));
+                    case MOV_M8R -> f.store8(in, s.reg8(in.reg));
+                    case MOV_M8I -> f.store8(in, in.imm);
+                    case MOVZX_RR8 -> r[in.reg] = s.reg8(in.rm);
+                    case MOVZX_RM8 -> r[in.reg] = f.load8(in);
+                    case MOVZX_RM16 -> r[in.reg] = f.load16(in);
+                    case MOVSX_RM8 -> r[in.reg] = (byte) f.load8(in);
+                    case MOVSX_RM16 -> r[in.reg] = (short) f.load16(in);
+                    case LEA -> r[in.reg] = f.ea(in);
+                    case PUSH_R -> f.push(r[in.dstReg]);
+                    case POP_R -> r[in.dstReg] = f.pop();
+
+                    case MOVZX_RR16 -> r[in.reg] = r[in.rm] & 0xFFFF;
+                    case MOVSX_RR8 -> r[in.reg] = (byte) s.reg8(in.rm);
+                    case MOVSX_RR16 -> r[in.reg] = (short) r[in.rm];
+                    case CMOV_RR -> { if (Flags.condition(s, in.cc())) r[in.reg] = r[in.rm]; }
+                    case CMOV_RM -> { int v = f.load32(in); if (Flags.condition(s, in.cc())) r[in.reg] = v; }
+                    case SETCC_R8 -> s.setReg8(in.rm, Flags.condition(s, in.cc()) ? 1 : 0);
+
+                    case ADD_RR8 -> s.setReg8(in.dstReg, Alu.add(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+                    case OR_RR8 -> s.setReg8(in.dstReg, Alu.or(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+                    case ADC_RR8 -> s.setReg8(in.dstReg, Alu.adc(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+                    case SBB_RR8 -> s.setReg8(in.dstReg, Alu.sbb(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+                    case AND_RR8 -> s.setReg8(in.dstReg, Alu.and(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+                    case SUB_RR8 -> s.setReg8(in.dstReg, Alu.sub(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+                    case XOR_RR8 -> s.setReg8(in.dstReg, Alu.xor(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+                    case CMP_RR8 -> Alu.sub(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1);
+                    case TEST_RR8 -> Alu.and(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1);
+                    case ADD_RI8 -> s.setReg8(in.dstReg, Alu.add(s, s.reg8(in.dstReg), in.imm, 1));
+                    case OR_RI8 -> s.setReg8(in.dstReg, Alu.or(s, s.reg8(in.dstReg), in.imm, 1));
+                    case ADC_RI8 -> s.setReg8(in.dstReg, Alu.adc(s, s.reg8(in.dstReg), in.imm, 1));
+                    case SBB_RI8 -> s.setReg8(in.dstReg, Alu.sbb(s, s.reg8(in.dstReg), in.imm, 1));
+                    case AND_RI8 -> s.setReg8(in.dstReg, Alu.and(s, s.reg8(in.dstReg), in.imm, 1));
+                    case SUB_RI8 -> s.setReg8(in.dstReg, Alu.sub(s, s.reg8(in.dstReg), in.imm, 1));
+                    case XOR_RI8 -> s.setReg8(in.dstReg, Alu.xor(s, s.reg8(in.dstReg), in.imm, 1));
+                    case CMP_RI8 -> Alu.sub(s, s.reg8(in.dstReg), in.imm, 1);
+                    case TEST_RI8 -> Alu.and(s, s.reg8(in.dstReg), in.imm, 1);
+                    case CMP_M8I -> Alu.sub(s, f.load8(in), in.imm, 1);
+                    case CMP_M8R -> Alu.sub(s, f.load8(in), s.reg8(in.reg), 1);
+                    case TEST_M8I -> Alu.and(s, f.load8(in), in.imm, 1);
+
+                    case ADD_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.add(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
+                    case OR_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.or(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
+                    case ADC_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.adc(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
+                    case SBB_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.sbb(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
+                    case AND_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.and(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
+                    case SUB_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.sub(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
+                    case XOR_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.xor(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
+                    case ADD_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.add(s, f.rmwLoad32(in, a), in.imm, 4)); }
+                    case OR_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.or(s, f.rmwLoad32(in, a), in.imm, 4)); }
+                    case ADC_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.adc(s, f.rmwLoad32(in, a), in.imm, 4)); }
+                    case SBB_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.sbb(s, f.rmwLoad32(in, a), in.imm, 4)); }
+                    case AND_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.and(s, f.rmwLoad32(in, a), in.imm, 4)); }
+                    case SUB_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.sub(s, f.rmwLoad32(in, a), in.imm, 4)); }
+                    case XOR_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.xor(s, f.rmwLoad32(in, a), in.imm, 4)); }
+
+                    case JCC -> f.jcc(in);
+                    case JMP -> f.jump(in.target);
+                    case CALL -> f.call(in);
+                    case RET -> f.ret(in);
+                    case NOP -> { }
+                    default -> {
+                        s.icount = start + i; // time-dependent instructions (RDTSC, I/O) read it
+                        s.eip = in.nextEip;
+                        interpreter.execute(in, b.ops[i]);
+                    }
+                }
+                if (in.mayWriteMemory && i + 1 < n && !cache.stillValid(b)) { // the block wrote its own code
+                    s.icount = start + i + 1;
+                    s.eip = in.nextEip;
+                    return false;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            s.icount = start + i;
+            current = code[i];
+            throw e;
+        }
+        s.icount = start + end;
+        if (!Dispatch.setsEip(kinds[end - 1])) s.eip = code[end - 1].nextEip;
+        return true;
     }
 }
