@@ -33,14 +33,25 @@ public final class Mmu {
     // The TLB's fast-path arrays, held here so each accessor is one field load from its tags.
     private final int[] supRead, supWrite, userRead, userWrite;
     private final byte[][] data;
+    private final int tlbMask;
 
     private int cr0, cr3, cr4;
     private boolean paging;
     private long walks;
 
     public Mmu(PhysicalMemory ram) {
+        this(ram, Tlb.DEFAULT_ENTRIES);
+    }
+
+    /**
+     * An MMU whose TLB has {@code tlbEntries} entries (a power of two). A PC's paged OS wants the
+     * default 1024; a machine without paging that touches a handful of pages (a Denali VM, one of
+     * 100,000 in a JVM) does as well with 64 and keeps its footprint small.
+     */
+    public Mmu(PhysicalMemory ram, int tlbEntries) {
         this.ram = ram;
-        this.tlb = new Tlb(ram);
+        this.tlb = new Tlb(ram, tlbEntries);
+        this.tlbMask = tlb.mask;
         this.walker = new PageWalker(ram);
         this.supRead = tlb.supRead;
         this.supWrite = tlb.supWrite;
@@ -50,6 +61,9 @@ public final class Mmu {
     }
 
     public PhysicalMemory ram() { return ram; }
+
+    /** Entries in the software TLB. */
+    public int tlbEntries() { return tlb.entries(); }
 
     /**
      * Called whenever CR0, CR3 or CR4 is written; flushes the whole TLB (global pages too).
@@ -112,13 +126,13 @@ public final class Mmu {
     // ---- fast paths: tag of the access's last byte's page == entry of its first byte's page ----
 
     public int read8(int linear, boolean user) {
-        int i = (linear >>> PAGE_SHIFT) & Tlb.MASK;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
         if ((user ? userRead : supRead)[i] == (linear & ~PAGE_MASK)) return data[i][linear & PAGE_MASK] & 0xFF;
         return readSlow(linear, 1, user ? ACCESS_USER : ACCESS_READ);
     }
 
     public int read16(int linear, boolean user) {
-        int i = (linear >>> PAGE_SHIFT) & Tlb.MASK;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
         if ((user ? userRead : supRead)[i] == (linear + 1 & ~PAGE_MASK)) {
             return (short) PhysicalMemory.I16.get(data[i], linear & PAGE_MASK) & 0xFFFF;
         }
@@ -126,7 +140,7 @@ public final class Mmu {
     }
 
     public int read32(int linear, boolean user) {
-        int i = (linear >>> PAGE_SHIFT) & Tlb.MASK;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
         if ((user ? userRead : supRead)[i] == (linear + 3 & ~PAGE_MASK)) {
             return (int) PhysicalMemory.I32.get(data[i], linear & PAGE_MASK);
         }
@@ -135,7 +149,7 @@ public final class Mmu {
 
     /** Reads 64 bits (CMPXCHG8B, FPU m64); a crossing read may fault on its second page. */
     public long read64(int linear, boolean user) {
-        int i = (linear >>> PAGE_SHIFT) & Tlb.MASK;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
         if ((user ? userRead : supRead)[i] == (linear + 7 & ~PAGE_MASK)) {
             return (long) PhysicalMemory.I64.get(data[i], linear & PAGE_MASK);
         }
@@ -145,13 +159,13 @@ public final class Mmu {
 
     /** Instruction fetch of one byte. */
     public int fetch8(int linear, boolean user) {
-        int i = (linear >>> PAGE_SHIFT) & Tlb.MASK;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
         if ((user ? userRead : supRead)[i] == (linear & ~PAGE_MASK)) return data[i][linear & PAGE_MASK] & 0xFF;
         return readSlow(linear, 1, ACCESS_EXEC | (user ? ACCESS_USER : 0));
     }
 
     public void write8(int linear, int value, boolean user) {
-        int i = (linear >>> PAGE_SHIFT) & Tlb.MASK;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
         if ((user ? userWrite : supWrite)[i] == (linear & ~PAGE_MASK)) {
             data[i][linear & PAGE_MASK] = (byte) value;
             return;
@@ -160,7 +174,7 @@ public final class Mmu {
     }
 
     public void write16(int linear, int value, boolean user) {
-        int i = (linear >>> PAGE_SHIFT) & Tlb.MASK;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
         if ((user ? userWrite : supWrite)[i] == (linear + 1 & ~PAGE_MASK)) {
             PhysicalMemory.I16.set(data[i], linear & PAGE_MASK, (short) value);
             return;
@@ -169,7 +183,7 @@ public final class Mmu {
     }
 
     public void write32(int linear, int value, boolean user) {
-        int i = (linear >>> PAGE_SHIFT) & Tlb.MASK;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
         if ((user ? userWrite : supWrite)[i] == (linear + 3 & ~PAGE_MASK)) {
             PhysicalMemory.I32.set(data[i], linear & PAGE_MASK, value);
             return;
@@ -179,7 +193,7 @@ public final class Mmu {
 
     /** Writes 64 bits; both pages of a crossing write are checked before either is written. */
     public void write64(int linear, long value, boolean user) {
-        int i = (linear >>> PAGE_SHIFT) & Tlb.MASK;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
         if ((user ? userWrite : supWrite)[i] == (linear + 7 & ~PAGE_MASK)) {
             PhysicalMemory.I64.set(data[i], linear & PAGE_MASK, value);
             return;

@@ -21,37 +21,53 @@ import java.util.Arrays;
  * whose entry came from a read walks the tables again and sets D.
  */
 final class Tlb implements PageObserver {
-    static final int BITS = 10, SIZE = 1 << BITS, MASK = SIZE - 1;
+    /** Entries of a PC's TLB (a paged OS touches many pages); small machines ask for fewer. */
+    static final int DEFAULT_ENTRIES = 1 << 10;
     /** Never a page base (those have the low 12 bits clear), so it never matches. */
     static final int INVALID = -1;
 
     /** Rights of an entry: what it lets each access class do without another walk. */
     static final int SUP_READ = 1, SUP_WRITE = 2, USER_READ = 4, USER_WRITE = 8, ALL = 15;
 
-    final int[] supRead = invalid(), supWrite = invalid(), userRead = invalid(), userWrite = invalid();
-    final byte[][] data = new byte[SIZE][];
+    /** Entries - 1: the index of a linear page is its low bits. */
+    final int mask;
+    final int[] supRead, supWrite, userRead, userWrite;
+    final byte[][] data;
 
     private final PhysicalMemory ram;
-    private final int[] base = invalid();
-    private final int[] ppn = new int[SIZE];
-    private final byte[] rights = new byte[SIZE];
-    private final boolean[] large = new boolean[SIZE];
+    private final int[] base;
+    private final int[] ppn;
+    private final byte[] rights;
+    private final boolean[] large;
     /** Entries cut from 4 MiB pages: while non-zero, INVLPG must drop the whole 4 MiB region. */
     private int largeEntries;
     private boolean empty = true;
 
-    Tlb(PhysicalMemory ram) {
+    /** {@code entries}: a power of two from 1 to 2^20. */
+    Tlb(PhysicalMemory ram, int entries) {
+        if (entries < 1 || entries > 1 << 20 || Integer.bitCount(entries) != 1) {
+            throw new IllegalArgumentException("TLB entries must be a power of two from 1 to 2^20, not " + entries);
+        }
         this.ram = ram;
+        this.mask = entries - 1;
+        supRead = invalid(entries); supWrite = invalid(entries); userRead = invalid(entries); userWrite = invalid(entries);
+        base = invalid(entries);
+        data = new byte[entries][];
+        ppn = new int[entries];
+        rights = new byte[entries];
+        large = new boolean[entries];
         ram.addObserver(this);
     }
 
-    private static int[] invalid() {
-        int[] a = new int[SIZE];
+    private static int[] invalid(int entries) {
+        int[] a = new int[entries];
         Arrays.fill(a, INVALID);
         return a;
     }
 
-    static int index(int linear) { return (linear >>> PAGE_SHIFT) & MASK; }
+    int entries() { return mask + 1; }
+
+    int index(int linear) { return (linear >>> PAGE_SHIFT) & mask; }
 
     /** The rights bit an access ({@code Mmu.ACCESS_*} bits) needs. */
     static int rightFor(int access) {
@@ -107,7 +123,7 @@ final class Tlb implements PageObserver {
         if (base[i] == page) clear(i);
         if (largeEntries == 0) return;
         int region = linear >>> 22;
-        for (int j = 0; j < SIZE; j++) {
+        for (int j = 0; j <= mask; j++) {
             if (large[j] && base[j] >>> 22 == region) clear(j);
         }
     }
@@ -128,7 +144,7 @@ final class Tlb implements PageObserver {
     /** The page's array changed or it became watched: close the fast path of every entry on it. */
     @Override public void pageChanged(int physPage) {
         if (empty) return;
-        for (int i = 0; i < SIZE; i++) {
+        for (int i = 0; i <= mask; i++) {
             if (ppn[i] == physPage && base[i] != INVALID) closeFast(i);
         }
     }
