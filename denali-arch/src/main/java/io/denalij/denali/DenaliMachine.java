@@ -16,7 +16,6 @@ import io.denalij.devices.denali.VirtualDisk;
 import io.denalij.mmu.Mmu;
 import io.denalij.mmu.PageFault;
 import io.denalij.mmu.PhysicalMemory;
-import io.denalij.mmu.image.ElfImage;
 
 /**
  * One Denali VM (SPEC.md; decisions in docs/DENALI.md): guest RAM with the register page, an i686
@@ -36,6 +35,11 @@ public final class DenaliMachine implements AutoCloseable {
     public static final int CODE_SELECTOR = 0x1B, DATA_SELECTOR = 0x23;
     static final int IDLE_INTERRUPT = 0, IDLE_TIMEOUT = 1;
     private static final long NEVER = Long.MAX_VALUE;
+    /**
+     * Paging is off and a guest touches a few dozen pages (code, data, heap, stack, page 0): 64
+     * entries hold them, and keep the TLB of each of 100,000 VMs at about 2 KB instead of 30.
+     */
+    static final int TLB_ENTRIES = 64;
     private static final int FLAT_CODE = Segment.ATTR_P | Segment.ATTR_S | Segment.ATTR_CODE | Segment.ATTR_RW
             | Segment.ATTR_ACCESSED | Segment.ATTR_DB | Segment.ATTR_G | 3 << Segment.ATTR_DPL_SHIFT;
     private static final int FLAT_DATA = Segment.ATTR_P | Segment.ATTR_S | Segment.ATTR_RW | Segment.ATTR_ACCESSED
@@ -59,17 +63,17 @@ public final class DenaliMachine implements AutoCloseable {
     /** Set once the VM is over. */
     private Quantum finished;
 
-    private DenaliMachine(DenaliConfig config, ElfImage image) {
+    private DenaliMachine(DenaliConfig config, GuestImage image) {
         this.vmId = config.vmId();
         this.time = config.time();
         this.ram = new PhysicalMemory(config.memBytes());
         this.page = new RegisterPage(ram);
-        int entry = GuestLoader.load(image, ram);
+        int entry = image.mapInto(ram);
         ram.setStrict(true);
         this.devices = new DenaliDevices(ram, this::timeNs, config.consoleOut(), config.disks(), config.io(),
                 config.wakeup(), config.nicQueueFrames());
         this.ports = new DenaliPortBus(devices, config.memBytes());
-        Mmu mmu = new Mmu(ram);
+        Mmu mmu = new Mmu(ram, TLB_ENTRIES);
         this.cpu = new Cpu(state, mmu, ports, InterruptController.NONE, new VirtualClock(state));
         cpu.setCpuid(CpuidModel.denali());
         cpu.system().setVirtualArchitecture(new Architecture());
@@ -87,14 +91,30 @@ public final class DenaliMachine implements AutoCloseable {
      * @throws IllegalArgumentException with a one-line reason when the image cannot run in Denali mode
      */
     public static DenaliMachine boot(DenaliConfig config, byte[] image) {
-        ElfImage elf;
+        GuestImage loaded;
         try {
-            elf = GuestLoader.check(image, config.memBytes());
+            loaded = GuestImage.load(image, config.memBytes());
         } catch (IllegalArgumentException e) {
             config.disks().forEach(VirtualDisk::close);
             throw e;
         }
-        return new DenaliMachine(config, elf);
+        return new DenaliMachine(config, loaded);
+    }
+
+    /**
+     * Boots a VM of an image loaded once with {@link GuestImage#load}: its pages are shared
+     * copy-on-write with every other VM of the image. On failure (the image does not fit this VM's
+     * mem_size) the config's disks are closed.
+     *
+     * @throws IllegalArgumentException with a one-line reason when the image cannot run in this VM
+     */
+    public static DenaliMachine boot(DenaliConfig config, GuestImage image) {
+        try {
+            return new DenaliMachine(config, image);
+        } catch (IllegalArgumentException e) {
+            config.disks().forEach(VirtualDisk::close);
+            throw e;
+        }
     }
 
     /** SPEC section 6: EIP = e_entry, ESP = mem_size, other GPRs 0, EFLAGS 0x2, CPL 3, flat, no tables. */

@@ -27,6 +27,11 @@ final class GuestLoader {
             if (m.startsWith("not an ELF file")) throw new IllegalArgumentException("not an i386 ELF: " + m);
             throw new IllegalArgumentException(m.startsWith("truncated") ? m : "not an i386 ELF executable: " + m);
         }
+        return validate(image, memSize);
+    }
+
+    /** The placement checks of {@link #check} for an image already parsed. */
+    static ElfImage validate(ElfImage image, long memSize) {
         boolean entryLoaded = false;
         for (ElfImage.Segment s : image.loadSegments()) {
             if (s.memSize() == 0) continue;

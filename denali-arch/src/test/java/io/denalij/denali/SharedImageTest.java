@@ -1,0 +1,57 @@
+package io.denalij.denali;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.denalij.devices.denali.IoExecutor;
+import java.io.OutputStream;
+import org.junit.jupiter.api.Test;
+
+/** VMs booted from one {@link GuestImage} share its pages copy-on-write and stay isolated. */
+class SharedImageTest {
+    /** Stores {@code value} into a word of its own code page, reads it back and terminates with it. */
+    static byte[] writer(int value) {
+        Asm a = new Asm();
+        int slot = Asm.BASE + 0x800;
+        a.load(Asm.EBX, slot);           // EBX = the word as the image holds it
+        a.store(slot, value);
+        a.load(Asm.ECX, slot);
+        a.bytes(0x01, 0xCB);              // add ebx, ecx: original + stored
+        a.terminate();
+        while (a.here() < slot) a.bytes(0x90);
+        a.imm32(0x100);                   // the image's word at slot
+        return a.elf();
+    }
+
+    @Test void vmsOfOneImageShareItsPagesUntilEachWritesItsOwnCopy() {
+        GuestImage image = GuestImage.load(writer(7), Harness.MEM);
+        assertEquals(1, image.pageCount());
+        try (IoExecutor io = new IoExecutor(1)) {
+            DenaliMachine a = DenaliMachine.boot(DenaliConfig.of(0, Harness.MEM, OutputStream.nullOutputStream(), io), image);
+            DenaliMachine b = DenaliMachine.boot(DenaliConfig.of(1, Harness.MEM, OutputStream.nullOutputStream(), io), image);
+            int codePage = Asm.BASE >>> 12;
+            assertTrue(a.ram().isShared(codePage) && b.ram().isShared(codePage));
+            assertSame(a.ram().pageForRead(codePage), b.ram().pageForRead(codePage), "one array for both VMs");
+            assertEquals(1, a.ram().residentPages(), "only the register page is the VM's own after boot");
+
+            assertEquals(new Quantum.Terminated(0x107), Harness.runUntilStopped(a, 10));
+            assertEquals(2, a.ram().residentPages(), "the write copied the code page");
+            assertEquals(0x100, b.ram().read32(Asm.BASE + 0x800), "B still sees the image");
+            assertEquals(new Quantum.Terminated(0x107), Harness.runUntilStopped(b, 10), "B runs from the image, not A's copy");
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test void anImageLoadedForMoreMemoryIsCheckedAgainstEachVm() {
+        byte[] elf = Elf.executable(0xF0000, java.util.Arrays.copyOf(new byte[] {0x0F, 0x3F, 0x00}, 16), 0x20000, 0xF0000, 3);
+        GuestImage image = GuestImage.load(elf, 2 << 20);
+        try (IoExecutor io = new IoExecutor(1)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DenaliMachine.boot(DenaliConfig.of(0, Harness.MEM, OutputStream.nullOutputStream(), io), image));
+            assertEquals("segment 0 [0xf0000, 0x110000) runs past mem_size 0x100000", e.getMessage());
+        }
+    }
+}
