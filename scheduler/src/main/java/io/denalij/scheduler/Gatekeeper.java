@@ -36,6 +36,12 @@ final class Gatekeeper implements Runnable {
     private final MpscUnboundedXaddArrayQueue<VmSlot> arrivals = new MpscUnboundedXaddArrayQueue<>(4096);
     private final MpscUnboundedXaddArrayQueue<VmSlot> handovers = new MpscUnboundedXaddArrayQueue<>(1024);
     private final ArrayDeque<VmSlot> waiting = new ArrayDeque<>();
+    /**
+     * VMs admitted that have not run yet. Nobody knows how many pages a VM that never ran will
+     * touch, so no more than one such VM per carrier is let in at a time.
+     */
+    private final List<VmSlot> probation = new ArrayList<>();
+    private final int carriers;
     /** Pages of VMs asked to leave that no carrier has handed over yet. */
     private long pendingEviction;
     private volatile boolean stopped;
@@ -48,6 +54,7 @@ final class Gatekeeper implements Runnable {
         this.time = time;
         this.budget = config.budgetPages();
         this.headroom = config.headroomPages();
+        this.carriers = config.carriers();
         this.policy = config.policy().get();
         this.swap = SwapFile.create(config.swapFile(), config.swapCapacityPages());
     }
@@ -87,13 +94,19 @@ final class Gatekeeper implements Runnable {
             waiting.addLast(vm);
         }
         while ((vm = handovers.poll()) != null) takeHandover(vm);
+        probation.removeIf(v -> v.quanta() > 0 || v.state() == VmSlot.DONE);
         while (!waiting.isEmpty()) {
             VmSlot head = waiting.peekFirst();
-            long need = (head.swappedOut() ? head.swappedPpns.length : 0) + headroom;
+            long peak = scheduler.largestVmPages();
+            // A VM that never ran may touch any number of pages: let in one per carrier at a time,
+            // each after the previous ones have shown (by running) what a VM of this swarm takes.
+            if (head.quanta() == 0 && probation.size() >= carriers) break;
+            long need = Math.max(head.swappedOut() ? head.swappedPpns.length : head.countedPages, peak) + headroom;
             long resident = scheduler.residentPages();
             // With nothing resident, admit the head whatever it needs, or nothing could ever run.
             if (resident + need <= budget || resident == 0) {
                 waiting.pollFirst();
+                if (head.quanta() == 0) probation.add(head);
                 admit(head);
                 continue;
             }

@@ -30,6 +30,8 @@ public final class Scheduler implements AutoCloseable {
     private final Gatekeeper gatekeeper;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong resident = new AtomicLong();
+    /** The most pages any VM has owned after a quantum: the gatekeeper's estimate of what a VM needs. */
+    private volatile int largestVm;
     private final AtomicInteger done = new AtomicInteger();
     private final Object doneSignal = new Object();
     private volatile VmSlot[] slots = new VmSlot[1024];
@@ -165,15 +167,19 @@ public final class Scheduler implements AutoCloseable {
 
     /** After a quantum: the VM's owned pages may have changed; keeps the resident total exact. */
     void accountPages(VmSlot vm) {
+        if (gatekeeper != null && vm.quanta() == 1) gatekeeper.signal(); // it left probation
         int now = vm.machine().ram().residentPages();
         int delta = now - vm.countedPages;
         if (delta == 0) return;
+        if (now > largestVm) largestVm = now; // a racy max is fine: it only steers admission
         vm.countedPages = now;
         long total = resident.addAndGet(delta);
         if (gatekeeper != null && total > config.budgetPages()) gatekeeper.signal();
     }
 
     void addResident(long pages) { resident.addAndGet(pages); }
+
+    int largestVmPages() { return largestVm; }
 
     long residentPages() { return resident.get(); }
 
