@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "denali",
         mixinStandardHelpOptions = true,
         versionProvider = DenaliMain.Version.class,
-        subcommands = {PcCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PcCommand.class, RunCommand.class, SwarmCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Denali-J: a full-system x86 emulator for the JVM, with the virtual",
                 "architecture of the Denali isolation kernel.",
