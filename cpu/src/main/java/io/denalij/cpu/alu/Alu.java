@@ -82,6 +82,52 @@ public final class Alu {
         return r & (-1 >>> sh);
     }
 
+    // ---- 32-bit forms of the above: the same results and lazy flags as size 4, small enough
+    //      (under HotSpot's 35-byte MaxInlineSize) to be inlined at every call site of the
+    //      interpreter's hot loop, however rarely that site runs ----
+
+    public static int add32(CpuState s, int a, int b) {
+        int r = a + b;
+        s.lazyOp = Flags.ADD; s.lazySrc1 = a; s.lazySrc2 = b; s.lazyResult = r;
+        return r;
+    }
+
+    public static int adc32(CpuState s, int a, int b) {
+        int r = a + b + (Flags.cf(s) ? 1 : 0);
+        s.lazyOp = Flags.ADC; s.lazySrc1 = a; s.lazySrc2 = b; s.lazyResult = r;
+        return r;
+    }
+
+    public static int sub32(CpuState s, int a, int b) {
+        int r = a - b;
+        s.lazyOp = Flags.SUB; s.lazySrc1 = a; s.lazySrc2 = b; s.lazyResult = r;
+        return r;
+    }
+
+    public static int sbb32(CpuState s, int a, int b) {
+        int r = a - b - (Flags.cf(s) ? 1 : 0);
+        s.lazyOp = Flags.SBB; s.lazySrc1 = a; s.lazySrc2 = b; s.lazyResult = r;
+        return r;
+    }
+
+    /** AND, OR, XOR, TEST with a 32-bit operand size: the flags of result {@code r}. */
+    public static int logic32(CpuState s, int r) {
+        s.lazyOp = Flags.RESULT; s.lazySrc1 = 0; s.lazyResult = r;
+        return r;
+    }
+
+    public static int inc32(CpuState s, int a) {
+        int c = Flags.cf(s) ? 1 : 0, r = a + 1;
+        s.lazyOp = Flags.INC; s.lazySrc1 = a; s.lazySrc2 = c; s.lazyResult = r;
+        return r;
+    }
+
+    public static int dec32(CpuState s, int a) {
+        int c = Flags.cf(s) ? 1 : 0, r = a - 1;
+        s.lazyOp = Flags.DEC; s.lazySrc1 = a; s.lazySrc2 = c; s.lazyResult = r;
+        return r;
+    }
+
     /** CMP (and CMPXCHG's comparison): the flags of {@code a - b}. */
     public static void cmp(CpuState s, int a, int b, int size) { sub(s, a, b, size); }
 

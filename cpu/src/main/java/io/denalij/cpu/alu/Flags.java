@@ -100,19 +100,47 @@ public final class Flags {
 
     /** Jcc/SETcc/CMOVcc condition {@code cc} (0..15: O NO B AE E NE BE A S NS P NP L GE LE G). */
     public static boolean condition(CpuState s, int cc) {
-        boolean sub = s.lazyOp == SUB;
-        int a = s.lazySrc1, b = s.lazySrc2;
-        boolean t = switch ((cc >> 1) & 7) {
+        return test(s, (cc >> 1) & 7) != ((cc & 1) != 0);
+    }
+
+    /**
+     * Condition {@code 2 * test} (O B E BE S P L LE) before negation. After CMP/SUB, the common case,
+     * every test but O and P is a plain comparison of the operands (sign extension keeps both their
+     * signed and unsigned order, and equal operands give a zero result); E and S follow from the
+     * result after any lazy operation. Small so that the interpreter's loop can inline it; the rest
+     * go through {@link #generalTest}.
+     */
+    private static boolean test(CpuState s, int test) {
+        int op = s.lazyOp;
+        if (op == SUB) {
+            int a = s.lazySrc1, b = s.lazySrc2;
+            switch (test) {
+                case 1: return Integer.compareUnsigned(a, b) < 0;
+                case 2: return a == b;
+                case 3: return Integer.compareUnsigned(a, b) <= 0;
+                case 6: return a < b;
+                case 7: return a <= b;
+                default: break;
+            }
+        }
+        if (op != EAGER) {
+            if (test == 2) return s.lazyResult == 0;
+            if (test == 4) return s.lazyResult < 0;
+        }
+        return generalTest(s, test);
+    }
+
+    private static boolean generalTest(CpuState s, int test) {
+        return switch (test) {
             case 0 -> of(s);
             case 1 -> cf(s);
             case 2 -> zf(s);
-            case 3 -> sub ? Integer.compareUnsigned(a, b) <= 0 : cf(s) || zf(s);
+            case 3 -> cf(s) || zf(s);
             case 4 -> sf(s);
             case 5 -> pf(s);
-            case 6 -> sub ? a < b : sf(s) != of(s);
-            default -> sub ? a <= b : zf(s) || sf(s) != of(s);
+            case 6 -> sf(s) != of(s);
+            default -> zf(s) || sf(s) != of(s);
         };
-        return t != ((cc & 1) != 0);
     }
 
     /** CLC/STC/CMC and the bit tests: CF changes, every other flag stays. */

@@ -102,6 +102,11 @@ public final class CodeCache {
         return (b.ppn < 0 || watch.generation(b.ppn) == b.gen) && (b.ppn2 < 0 || watch.generation(b.ppn2) == b.gen2);
     }
 
+    /** True when {@code b} may run again as it is: nothing flushed the cache and its code pages are unwritten. */
+    boolean stillCurrent(Block b) {
+        return b.epoch == epoch && codeUnchanged(b);
+    }
+
     /** True while the block's first page has not been written since it was decoded (self-modifying code check). */
     boolean stillValid(Block b) {
         return b.ppn < 0 || watch.generation(b.ppn) == b.gen;

@@ -8,6 +8,7 @@ import io.denalij.cpu.Tracer;
 import io.denalij.cpu.alu.Alu;
 import io.denalij.cpu.alu.Flags;
 import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.decode.Op;
 
 /**
  * The inner loop: executes decoded blocks back to back while nothing needs the outer loop's
@@ -70,54 +71,55 @@ public final class Executor {
         int[] kinds = b.kinds;
         int n = code.length;
         long start = s.icount;
-        int end = stopAt - start < n ? (int) (stopAt - start) : n;
-        if (end <= 0) return true;
         Tracer t = tracer;
         int[] r = this.r;
         CpuState s = this.s;
         FastOps f = this.f;
         int i = 0;
         try {
-            for (; i < end; i++) {
+          for (;;) { // a block that branches back to its own start (a tight loop) repeats right here
+            int end = stopAt - start < n ? (int) (stopAt - start) : n;
+            if (end <= 0) return true;
+            for (i = 0; i < end; i++) {
                 Instruction in = code[i];
                 if (t != null) { s.icount = start + i; t.record(in, s); }
                 switch (kinds[i]) {
-                    case ADD_RR -> r[in.dstReg] = Alu.add(s, r[in.dstReg], r[in.srcReg], 4);
-                    case OR_RR -> r[in.dstReg] = Alu.or(s, r[in.dstReg], r[in.srcReg], 4);
-                    case ADC_RR -> r[in.dstReg] = Alu.adc(s, r[in.dstReg], r[in.srcReg], 4);
-                    case SBB_RR -> r[in.dstReg] = Alu.sbb(s, r[in.dstReg], r[in.srcReg], 4);
-                    case AND_RR -> r[in.dstReg] = Alu.and(s, r[in.dstReg], r[in.srcReg], 4);
-                    case SUB_RR -> r[in.dstReg] = Alu.sub(s, r[in.dstReg], r[in.srcReg], 4);
-                    case XOR_RR -> r[in.dstReg] = Alu.xor(s, r[in.dstReg], r[in.srcReg], 4);
-                    case CMP_RR -> Alu.sub(s, r[in.dstReg], r[in.srcReg], 4);
-                    case TEST_RR -> Alu.and(s, r[in.dstReg], r[in.srcReg], 4);
+                    case ADD_RR -> r[in.dstReg] = Alu.add32(s, r[in.dstReg], r[in.srcReg]);
+                    case OR_RR -> r[in.dstReg] = Alu.logic32(s, r[in.dstReg] | r[in.srcReg]);
+                    case ADC_RR -> r[in.dstReg] = Alu.adc32(s, r[in.dstReg], r[in.srcReg]);
+                    case SBB_RR -> r[in.dstReg] = Alu.sbb32(s, r[in.dstReg], r[in.srcReg]);
+                    case AND_RR -> r[in.dstReg] = Alu.logic32(s, r[in.dstReg] & r[in.srcReg]);
+                    case SUB_RR -> r[in.dstReg] = Alu.sub32(s, r[in.dstReg], r[in.srcReg]);
+                    case XOR_RR -> r[in.dstReg] = Alu.logic32(s, r[in.dstReg] ^ r[in.srcReg]);
+                    case CMP_RR -> Alu.sub32(s, r[in.dstReg], r[in.srcReg]);
+                    case TEST_RR -> Alu.logic32(s, r[in.dstReg] & r[in.srcReg]);
 
-                    case ADD_RI -> r[in.dstReg] = Alu.add(s, r[in.dstReg], in.imm, 4);
-                    case OR_RI -> r[in.dstReg] = Alu.or(s, r[in.dstReg], in.imm, 4);
-                    case ADC_RI -> r[in.dstReg] = Alu.adc(s, r[in.dstReg], in.imm, 4);
-                    case SBB_RI -> r[in.dstReg] = Alu.sbb(s, r[in.dstReg], in.imm, 4);
-                    case AND_RI -> r[in.dstReg] = Alu.and(s, r[in.dstReg], in.imm, 4);
-                    case SUB_RI -> r[in.dstReg] = Alu.sub(s, r[in.dstReg], in.imm, 4);
-                    case XOR_RI -> r[in.dstReg] = Alu.xor(s, r[in.dstReg], in.imm, 4);
-                    case CMP_RI -> Alu.sub(s, r[in.dstReg], in.imm, 4);
-                    case TEST_RI -> Alu.and(s, r[in.dstReg], in.imm, 4);
+                    case ADD_RI -> r[in.dstReg] = Alu.add32(s, r[in.dstReg], in.imm);
+                    case OR_RI -> r[in.dstReg] = Alu.logic32(s, r[in.dstReg] | in.imm);
+                    case ADC_RI -> r[in.dstReg] = Alu.adc32(s, r[in.dstReg], in.imm);
+                    case SBB_RI -> r[in.dstReg] = Alu.sbb32(s, r[in.dstReg], in.imm);
+                    case AND_RI -> r[in.dstReg] = Alu.logic32(s, r[in.dstReg] & in.imm);
+                    case SUB_RI -> r[in.dstReg] = Alu.sub32(s, r[in.dstReg], in.imm);
+                    case XOR_RI -> r[in.dstReg] = Alu.logic32(s, r[in.dstReg] ^ in.imm);
+                    case CMP_RI -> Alu.sub32(s, r[in.dstReg], in.imm);
+                    case TEST_RI -> Alu.logic32(s, r[in.dstReg] & in.imm);
 
-                    case ADD_RM -> r[in.reg] = Alu.add(s, r[in.reg], f.load32(in), 4);
-                    case OR_RM -> r[in.reg] = Alu.or(s, r[in.reg], f.load32(in), 4);
-                    case ADC_RM -> r[in.reg] = Alu.adc(s, r[in.reg], f.load32(in), 4);
-                    case SBB_RM -> r[in.reg] = Alu.sbb(s, r[in.reg], f.load32(in), 4);
-                    case AND_RM -> r[in.reg] = Alu.and(s, r[in.reg], f.load32(in), 4);
-                    case SUB_RM -> r[in.reg] = Alu.sub(s, r[in.reg], f.load32(in), 4);
-                    case XOR_RM -> r[in.reg] = Alu.xor(s, r[in.reg], f.load32(in), 4);
-                    case CMP_RM -> Alu.sub(s, r[in.reg], f.load32(in), 4);
-                    case TEST_RM -> Alu.and(s, r[in.reg], f.load32(in), 4);
-                    case CMP_MR -> Alu.sub(s, f.load32(in), r[in.reg], 4);
-                    case CMP_MI -> Alu.sub(s, f.load32(in), in.imm, 4);
-                    case TEST_MR -> Alu.and(s, f.load32(in), r[in.reg], 4);
-                    case TEST_MI -> Alu.and(s, f.load32(in), in.imm, 4);
+                    case ADD_RM -> r[in.reg] = Alu.add32(s, r[in.reg], f.load32(in));
+                    case OR_RM -> r[in.reg] = Alu.logic32(s, r[in.reg] | f.load32(in));
+                    case ADC_RM -> r[in.reg] = Alu.adc32(s, r[in.reg], f.load32(in));
+                    case SBB_RM -> r[in.reg] = Alu.sbb32(s, r[in.reg], f.load32(in));
+                    case AND_RM -> r[in.reg] = Alu.logic32(s, r[in.reg] & f.load32(in));
+                    case SUB_RM -> r[in.reg] = Alu.sub32(s, r[in.reg], f.load32(in));
+                    case XOR_RM -> r[in.reg] = Alu.logic32(s, r[in.reg] ^ f.load32(in));
+                    case CMP_RM -> Alu.sub32(s, r[in.reg], f.load32(in));
+                    case TEST_RM -> Alu.logic32(s, r[in.reg] & f.load32(in));
+                    case CMP_MR -> Alu.sub32(s, f.load32(in), r[in.reg]);
+                    case CMP_MI -> Alu.sub32(s, f.load32(in), in.imm);
+                    case TEST_MR -> Alu.logic32(s, f.load32(in) & r[in.reg]);
+                    case TEST_MI -> Alu.logic32(s, f.load32(in) & in.imm);
 
-                    case INC_R -> r[in.dstReg] = Alu.inc(s, r[in.dstReg], 4);
-                    case DEC_R -> r[in.dstReg] = Alu.dec(s, r[in.dstReg], 4);
+                    case INC_R -> r[in.dstReg] = Alu.inc32(s, r[in.dstReg]);
+                    case DEC_R -> r[in.dstReg] = Alu.dec32(s, r[in.dstReg]);
                     case SHL_RI -> r[in.dstReg] = Alu.shl(s, r[in.dstReg], in.imm, 4);
                     case SHR_RI -> r[in.dstReg] = Alu.shr(s, r[in.dstReg], in.imm, 4);
                     case SAR_RI -> r[in.dstReg] = Alu.sar(s, r[in.dstReg], in.imm, 4);
@@ -150,53 +152,28 @@ public final class Executor {
                     case CMOV_RM -> { int v = f.load32(in); if (Flags.condition(s, in.cc())) r[in.reg] = v; }
                     case SETCC_R8 -> s.setReg8(in.rm, Flags.condition(s, in.cc()) ? 1 : 0);
 
-                    case ADD_RR8 -> s.setReg8(in.dstReg, Alu.add(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
-                    case OR_RR8 -> s.setReg8(in.dstReg, Alu.or(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
-                    case ADC_RR8 -> s.setReg8(in.dstReg, Alu.adc(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
-                    case SBB_RR8 -> s.setReg8(in.dstReg, Alu.sbb(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
-                    case AND_RR8 -> s.setReg8(in.dstReg, Alu.and(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
-                    case SUB_RR8 -> s.setReg8(in.dstReg, Alu.sub(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
-                    case XOR_RR8 -> s.setReg8(in.dstReg, Alu.xor(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
-                    case CMP_RR8 -> Alu.sub(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1);
-                    case TEST_RR8 -> Alu.and(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1);
-                    case ADD_RI8 -> s.setReg8(in.dstReg, Alu.add(s, s.reg8(in.dstReg), in.imm, 1));
-                    case OR_RI8 -> s.setReg8(in.dstReg, Alu.or(s, s.reg8(in.dstReg), in.imm, 1));
-                    case ADC_RI8 -> s.setReg8(in.dstReg, Alu.adc(s, s.reg8(in.dstReg), in.imm, 1));
-                    case SBB_RI8 -> s.setReg8(in.dstReg, Alu.sbb(s, s.reg8(in.dstReg), in.imm, 1));
-                    case AND_RI8 -> s.setReg8(in.dstReg, Alu.and(s, s.reg8(in.dstReg), in.imm, 1));
-                    case SUB_RI8 -> s.setReg8(in.dstReg, Alu.sub(s, s.reg8(in.dstReg), in.imm, 1));
-                    case XOR_RI8 -> s.setReg8(in.dstReg, Alu.xor(s, s.reg8(in.dstReg), in.imm, 1));
-                    case CMP_RI8 -> Alu.sub(s, s.reg8(in.dstReg), in.imm, 1);
-                    case TEST_RI8 -> Alu.and(s, s.reg8(in.dstReg), in.imm, 1);
-                    case CMP_M8I -> Alu.sub(s, f.load8(in), in.imm, 1);
-                    case CMP_M8R -> Alu.sub(s, f.load8(in), s.reg8(in.reg), 1);
-                    case TEST_M8I -> Alu.and(s, f.load8(in), in.imm, 1);
 
-                    case ADD_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.add(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
-                    case OR_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.or(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
-                    case ADC_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.adc(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
-                    case SBB_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.sbb(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
-                    case AND_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.and(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
-                    case SUB_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.sub(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
-                    case XOR_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.xor(s, f.rmwLoad32(in, a), r[in.reg], 4)); }
-                    case ADD_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.add(s, f.rmwLoad32(in, a), in.imm, 4)); }
-                    case OR_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.or(s, f.rmwLoad32(in, a), in.imm, 4)); }
-                    case ADC_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.adc(s, f.rmwLoad32(in, a), in.imm, 4)); }
-                    case SBB_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.sbb(s, f.rmwLoad32(in, a), in.imm, 4)); }
-                    case AND_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.and(s, f.rmwLoad32(in, a), in.imm, 4)); }
-                    case SUB_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.sub(s, f.rmwLoad32(in, a), in.imm, 4)); }
-                    case XOR_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.xor(s, f.rmwLoad32(in, a), in.imm, 4)); }
+                    case ADD_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.add32(s, f.rmwLoad32(in, a), r[in.reg])); }
+                    case OR_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.logic32(s, f.rmwLoad32(in, a) | r[in.reg])); }
+                    case ADC_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.adc32(s, f.rmwLoad32(in, a), r[in.reg])); }
+                    case SBB_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.sbb32(s, f.rmwLoad32(in, a), r[in.reg])); }
+                    case AND_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.logic32(s, f.rmwLoad32(in, a) & r[in.reg])); }
+                    case SUB_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.sub32(s, f.rmwLoad32(in, a), r[in.reg])); }
+                    case XOR_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.logic32(s, f.rmwLoad32(in, a) ^ r[in.reg])); }
+                    case ADD_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.add32(s, f.rmwLoad32(in, a), in.imm)); }
+                    case OR_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.logic32(s, f.rmwLoad32(in, a) | in.imm)); }
+                    case ADC_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.adc32(s, f.rmwLoad32(in, a), in.imm)); }
+                    case SBB_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.sbb32(s, f.rmwLoad32(in, a), in.imm)); }
+                    case AND_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.logic32(s, f.rmwLoad32(in, a) & in.imm)); }
+                    case SUB_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.sub32(s, f.rmwLoad32(in, a), in.imm)); }
+                    case XOR_MI -> { int a = f.ea(in); f.rmw32(in, a, Alu.logic32(s, f.rmwLoad32(in, a) ^ in.imm)); }
 
                     case JCC -> f.jcc(in);
                     case JMP -> f.jump(in.target);
                     case CALL -> f.call(in);
                     case RET -> f.ret(in);
                     case NOP -> { }
-                    default -> {
-                        s.icount = start + i; // time-dependent instructions (RDTSC, I/O) read it
-                        s.eip = in.nextEip;
-                        interpreter.execute(in, b.ops[i]);
-                    }
+                    default -> byteOrSlow(kinds[i], in, b.ops[i], start + i);
                 }
                 if (in.mayWriteMemory && i + 1 < n && !cache.stillValid(b)) { // the block wrote its own code
                     s.icount = start + i + 1;
@@ -204,13 +181,52 @@ public final class Executor {
                     return false;
                 }
             }
+            start += end;
+            s.icount = start;
+            if (!Dispatch.setsEip(kinds[end - 1])) s.eip = code[end - 1].nextEip;
+            if (s.eip != b.eip || end < n || !b.chains || stop || !cache.stillCurrent(b)) return true;
+          }
         } catch (RuntimeException | Error e) {
             s.icount = start + i;
             current = code[i];
             throw e;
         }
-        s.icount = start + end;
-        if (!Dispatch.setsEip(kinds[end - 1])) s.eip = code[end - 1].nextEip;
-        return true;
+    }
+
+    /**
+     * The byte-register forms (rarer in 32-bit code, kept out of the main loop so that it stays
+     * small) and everything without a fast handler, which goes to the reference interpreter.
+     */
+    private void byteOrSlow(int kind, Instruction in, Op op, long icount) {
+        CpuState s = this.s;
+        FastOps f = this.f;
+        switch (kind) {
+            case ADD_RR8 -> s.setReg8(in.dstReg, Alu.add(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+            case OR_RR8 -> s.setReg8(in.dstReg, Alu.or(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+            case ADC_RR8 -> s.setReg8(in.dstReg, Alu.adc(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+            case SBB_RR8 -> s.setReg8(in.dstReg, Alu.sbb(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+            case AND_RR8 -> s.setReg8(in.dstReg, Alu.and(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+            case SUB_RR8 -> s.setReg8(in.dstReg, Alu.sub(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+            case XOR_RR8 -> s.setReg8(in.dstReg, Alu.xor(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1));
+            case CMP_RR8 -> Alu.sub(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1);
+            case TEST_RR8 -> Alu.and(s, s.reg8(in.dstReg), s.reg8(in.srcReg), 1);
+            case ADD_RI8 -> s.setReg8(in.dstReg, Alu.add(s, s.reg8(in.dstReg), in.imm, 1));
+            case OR_RI8 -> s.setReg8(in.dstReg, Alu.or(s, s.reg8(in.dstReg), in.imm, 1));
+            case ADC_RI8 -> s.setReg8(in.dstReg, Alu.adc(s, s.reg8(in.dstReg), in.imm, 1));
+            case SBB_RI8 -> s.setReg8(in.dstReg, Alu.sbb(s, s.reg8(in.dstReg), in.imm, 1));
+            case AND_RI8 -> s.setReg8(in.dstReg, Alu.and(s, s.reg8(in.dstReg), in.imm, 1));
+            case SUB_RI8 -> s.setReg8(in.dstReg, Alu.sub(s, s.reg8(in.dstReg), in.imm, 1));
+            case XOR_RI8 -> s.setReg8(in.dstReg, Alu.xor(s, s.reg8(in.dstReg), in.imm, 1));
+            case CMP_RI8 -> Alu.sub(s, s.reg8(in.dstReg), in.imm, 1);
+            case TEST_RI8 -> Alu.and(s, s.reg8(in.dstReg), in.imm, 1);
+            case CMP_M8I -> Alu.sub(s, f.load8(in), in.imm, 1);
+            case CMP_M8R -> Alu.sub(s, f.load8(in), s.reg8(in.reg), 1);
+            case TEST_M8I -> Alu.and(s, f.load8(in), in.imm, 1);
+            default -> {
+                s.icount = icount; // time-dependent instructions (RDTSC, I/O) read it
+                s.eip = in.nextEip;
+                interpreter.execute(in, op);
+            }
+        }
     }
 }
