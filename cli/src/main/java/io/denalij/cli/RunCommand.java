@@ -2,6 +2,7 @@ package io.denalij.cli;
 
 import io.denalij.denali.DenaliConfig;
 import io.denalij.denali.DenaliMachine;
+import io.denalij.denali.NetworkAttachment;
 import io.denalij.denali.Quantum;
 import io.denalij.denali.SingleVmRunner;
 import io.denalij.denali.TimeSource;
@@ -30,7 +31,13 @@ import java.util.List;
                 "its console on this terminal (output to stdout, input from stdin).",
                 "The exit status is the guest's TERMINATE status; a fault ends the VM",
                 "with 128 + the exception vector and its report on stderr. While the",
-                "guest idles, the host thread sleeps."})
+                "guest idles, the host thread sleeps.",
+                "",
+                "--net puts the VM's NIC on a switch (docs/NETWORK.md). VM N is",
+                "10.0.0.(N+2), the gateway 10.0.0.1. `user`: NAT in the JVM, no root;",
+                "--hostfwd tcp:8080-10.0.0.2:80 forwards host port 8080 (host port 0",
+                "picks a free one; stderr names it). `tap:NAME`: a Linux TAP device",
+                "(root); give it 10.0.0.1/8 and bring it up."})
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "the guest: an ELF32 i386 executable linked at 0x1000 or above")
     Path image;
@@ -57,6 +64,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "stop after this much host time (0 = no limit)")
     double timeoutSeconds;
 
+    @Option(names = "--net", paramLabel = "user|tap:NAME", description = "connect the VM's NIC: user-mode gateway or a TAP device")
+    String net;
+
+    @Option(names = "--hostfwd", paramLabel = "tcp|udp:[ADDR:]HOSTPORT-GUESTIP:GUESTPORT",
+            description = "with --net user: forward a host port (on 127.0.0.1 unless ADDR) to the VM; repeatable")
+    List<String> hostfwds = new ArrayList<>();
+
     @Override public Integer call() throws IOException {
         switch (engine) {
             case "interp" -> { }
@@ -67,7 +81,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (disks.size() > 4) throw new DenaliMain.UserError("at most 4 --disk options, not " + disks.size());
         if (maxInstructions < 0 || timeoutSeconds < 0) throw new DenaliMain.UserError("limits must not be negative");
         byte[] elf = read(image);
+        try (HostNetwork network = HostNetwork.open(net, hostfwds, vmId)) {
+            return runWith(elf, network);
+        }
+    }
 
+    private int runWith(byte[] elf, HostNetwork network) throws IOException {
         List<BaseDisk> bases = new ArrayList<>();
         SingleVmRunner runner = new SingleVmRunner(TimeSource.host());
         OutputStream console = System.out; // raw bytes; the console device flushes after every write
@@ -95,11 +114,19 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 attached.forEach(VirtualDisk::close);
                 throw new DenaliMain.UserError(image + ": " + e.getMessage());
             }
+            NetworkAttachment nic = network == null ? null
+                    : NetworkAttachment.attach(network.networkSwitch(), vm, config.wakeup(), NetworkAttachment.Delivery.BATCHED);
+            Thread reportAtExit = network == null ? null : new Thread(() -> network.report(stderr()), "denali-net-report");
             try (vm) {
                 startConsoleInput(vm);
-                SingleVmRunner.Outcome outcome = runner.run(vm, maxInstructions,
+                if (network != null) {
+                    network.describe(vmId, stderr());
+                    Runtime.getRuntime().addShutdownHook(reportAtExit); // killed (SIGTERM, ^C): still say what the network dropped
+                }
+                SingleVmRunner.Outcome outcome = runner.run(vm, nic, maxInstructions,
                         (long) (timeoutSeconds * 1e9));
                 System.out.flush();
+                if (network != null && removeHook(reportAtExit)) network.report(stderr());
                 return switch (outcome) {
                     case SingleVmRunner.Outcome.Finished(Quantum.Terminated(int status)) -> status;
                     case SingleVmRunner.Outcome.Finished(Quantum.Faulted(var report)) -> {
@@ -119,6 +146,15 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     }
 
     private static PrintStream stderr() { return System.err; }
+
+    /** True when the hook was still registered (the JVM is not shutting down and running it already). */
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
 
     private static byte[] read(Path p) {
         try {

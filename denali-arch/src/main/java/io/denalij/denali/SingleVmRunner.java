@@ -1,5 +1,7 @@
 package io.denalij.denali;
 
+import io.denalij.net.EthernetSwitch;
+
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,6 +19,14 @@ public final class SingleVmRunner {
      */
     public static final long QUANTUM_NANOS = 1_000_000;
     static final long MIN_QUANTUM = 5_000, MAX_QUANTUM = 5_000_000;
+    /**
+     * Switch rounds between two quanta at most (16 frames from each ready port a round). The switch
+     * cannot hold a frame back, so rounds stop while the VM's receive queue has less room than two
+     * rounds could bring; the rest waits in the senders' queues (the gateway's, the TAP reader's) until
+     * the guest has caught up, instead of being dropped at the NIC.
+     */
+    static final int PUMP_ROUNDS = 16;
+    private static final int ROOM_FOR_A_ROUND = 2 * EthernetSwitch.DEFAULT_BUDGET;
 
     /** How a run ended: the VM's own end, or a limit of the host. */
     public sealed interface Outcome {
@@ -42,8 +52,18 @@ public final class SingleVmRunner {
      * @param maxHostNanos    0 for no limit (host time on this runner's clock)
      */
     public Outcome run(DenaliMachine vm, long maxInstructions, long maxHostNanos) {
+        return run(vm, null, maxInstructions, maxHostNanos);
+    }
+
+    /**
+     * As {@link #run(DenaliMachine, long, long)}, with the VM's NIC on a switch (or without, when
+     * {@code net} is null) that this thread pumps between quanta; while the VM idles, a port of the
+     * switch announcing frames (the gateway's or the TAP reader's thread) wakes this thread.
+     */
+    public Outcome run(DenaliMachine vm, NetworkAttachment net, long maxInstructions, long maxHostNanos) {
         long quantum = MIN_QUANTUM;
         waker.thread = Thread.currentThread();
+        if (net != null) net.networkSwitch().onPortReady(waker);
         long start = time.nanoTime();
         long stopAt = maxHostNanos > 0 ? start + maxHostNanos : Long.MAX_VALUE;
         long startInstructions = vm.instructions();
@@ -60,6 +80,11 @@ public final class SingleVmRunner {
             long before = time.nanoTime(), executed = vm.instructions();
             Quantum q = vm.runQuantum(budget);
             if (q.finished()) return new Outcome.Finished(q);
+            if (net != null) {
+                net.afterQuantum();
+                EthernetSwitch sw = net.networkSwitch();
+                for (int r = 0; r < PUMP_ROUNDS && sw.hasWork() && net.receiveRoom() >= ROOM_FOR_A_ROUND; r++) sw.pump();
+            }
             long now = time.nanoTime();
             executed = vm.instructions() - executed;
             if (q instanceof Quantum.Ready && executed == budget && now - before > 0) {
@@ -70,12 +95,16 @@ public final class SingleVmRunner {
                 return new Outcome.LimitReached(String.format("stopped after %.1f s (--timeout), %d instructions, at eip 0x%08x%s",
                         (now - start) / 1e9, vm.instructions() - startInstructions, vm.state().eip, vm.idle() ? " (idle)" : ""));
             }
-            if (q instanceof Quantum.Idle(long until) && !vm.eventsWaiting()) {
+            if (q instanceof Quantum.Idle(long until) && !vm.eventsWaiting() && !networkBusy(net)) {
                 long wakeAt = Math.min(until, stopAt);
                 // An event that arrived since the boundary left a permit: parkNanos returns at once.
                 if (wakeAt - now > 0) LockSupport.parkNanos(this, wakeAt - now);
             }
         }
+    }
+
+    private static boolean networkBusy(NetworkAttachment net) {
+        return net != null && (net.networkSwitch().hasWork() && net.receiveRoom() >= ROOM_FOR_A_ROUND || net.frameToHandOver());
     }
 
     private static final class Waker implements Runnable {

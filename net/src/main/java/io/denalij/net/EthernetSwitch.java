@@ -43,6 +43,7 @@ public final class EthernetSwitch {
     private final AtomicBoolean pumping = new AtomicBoolean();
     private final AtomicLong proxyArpReplies = new AtomicLong();
     private final AtomicLong floods = new AtomicLong();
+    private volatile Runnable readyListener = () -> { };
 
     public EthernetSwitch() {
         this(DEFAULT_BUDGET, DEFAULT_MAC_TABLE, DEFAULT_MAC_AGE_NS, System::nanoTime);
@@ -84,6 +85,16 @@ public final class EthernetSwitch {
 
     void enqueueReady(SwitchAttachment a) {
         readyQueue.offer(a);
+        readyListener.run();
+    }
+
+    /**
+     * {@code listener} runs on the announcing thread whenever a port joins the ready queue (the gateway's
+     * and the TAP reader's threads, or the pump itself for a port with frames left), so the thread that
+     * pumps can sleep while nothing happens and still wake at once. Cheap and thread-safe, e.g. an unpark.
+     */
+    public void onPortReady(Runnable listener) {
+        readyListener = listener;
     }
 
     /**
