@@ -1,0 +1,305 @@
+package io.denalij.translator;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import io.denalij.cpu.CpuState;
+import io.denalij.cpu.decode.Form;
+import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.decode.Op;
+import io.denalij.cpu.decode.Operand;
+
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Type;
+
+/**
+ * Turns one decoded guest block into the bytes of a {@link TranslatedBlock} subclass.
+ *
+ * <p>Shape of the generated {@code run}: the eight registers and the four lazy-flag fields are
+ * loaded into JVM locals; each instruction is either emitted inline by {@link InstructionEmitter}
+ * (the common integer forms, memory through {@code Memory}'s TLB fast path, which HotSpot inlines)
+ * or handed to the reference interpreter with the state written back and reloaded around the call.
+ * One exception handler covers the whole body: it writes the locals back, puts EIP and the
+ * instruction count at the instruction whose index is in the {@code idx} local, and rethrows.
+ * Every inline instruction does all its faulting accesses before it changes a local, so the
+ * locals at the handler are the state before the faulting instruction (precise exceptions).
+ *
+ * <p>Not thread-safe; one per translating thread.
+ */
+public final class BlockTranslator {
+    static final String BASE = Type.getInternalName(TranslatedBlock.class);
+    static final String CTX = Type.getInternalName(JitContext.class);
+    static final String STATE = Type.getInternalName(CpuState.class);
+    static final String INSN = Type.getInternalName(Instruction.class);
+    static final String OP = Type.getInternalName(Op.class);
+
+    // local variable slots of run(JitContext ctx, long stopAt)
+    static final int THIS = 0, L_CTX = 1, L_STOP = 2, L_S = 4, L_MEM = 5, L_REG = 6, L_FOP = 14, L_FRES = 15,
+            L_FS1 = 16, L_FS2 = 17, L_IDX = 18, L_ICOUNT = 19, L_GPR = 21, L_A = 22, L_B = 23, L_R = 24, L_EA = 25,
+            L_NEIP = 26, L_T = 27, L_EXC = 28;
+
+    /** Marks {@code idx} while the interpreter runs an instruction: the state, not the locals, is then current. */
+    static final int IN_INTERPRETER = 1 << 16;
+
+    /** Generated methods above this many bytes of class file are refused, to stay under HugeMethodLimit (8000). */
+    static final int MAX_CLASS_BYTES = 7500;
+
+    /** The class file for {@code code}, or null when it would be too large for C2 to compile. */
+    public byte[] translate(String internalName, Instruction[] code, Op[] ops) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
+        };
+        cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, BASE, null);
+        constructor(cw);
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + CTX + ";J)Z", null, null);
+        mv.visitCode();
+        new Body(mv, code, ops).emit();
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        byte[] bytes = cw.toByteArray();
+        return bytes.length > MAX_CLASS_BYTES ? null : bytes;
+    }
+
+    private static void constructor(ClassWriter cw) {
+        String desc = "([L" + INSN + ";[L" + OP + ";)V";
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", desc, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 1);
+        mv.visitVarInsn(ALOAD, 2);
+        mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", desc, false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** True when the block ends in a branch back to its own first instruction (a loop the method can repeat). */
+    static boolean loopsToItself(Instruction[] code) {
+        Instruction last = code[code.length - 1];
+        return switch (last.op) {
+            case JCC, JMP, LOOP, LOOPE, LOOPNE, JCXZ -> last.form.operand(0) != Operand.Ev && last.target == code[0].eip;
+            default -> false;
+        };
+    }
+
+    /** The code of one run method. */
+    private static final class Body {
+        private final MethodVisitor mv;
+        private final Instruction[] code;
+        private final Op[] ops;
+        private final InstructionEmitter emit;
+
+        Body(MethodVisitor mv, Instruction[] code, Op[] ops) {
+            this.mv = mv;
+            this.code = code;
+            this.ops = ops;
+            this.emit = new InstructionEmitter(mv);
+        }
+
+        void emit() {
+            int n = code.length;
+            prologue();
+            Label loop = new Label(), tryStart = new Label(), tryEnd = new Label(), handler = new Label();
+            mv.visitTryCatchBlock(tryStart, tryEnd, handler, null);
+            mv.visitLabel(loop);
+            mv.visitLabel(tryStart);
+            boolean repeatable = loopsToItself(code);
+            boolean writes = false;
+            for (int k = 0; k < n; k++) {
+                Instruction in = code[k];
+                emit.iconst(k);
+                mv.visitVarInsn(ISTORE, L_IDX);
+                boolean last = k == n - 1;
+                if (emit.canInline(in, ops[k])) {
+                    emit.instruction(in, ops[k], last);
+                } else {
+                    fallback(k, last);
+                    repeatable &= InstructionEmitter.quiet(ops[k]);
+                }
+                if (in.mayWriteMemory) {
+                    writes = true;
+                    if (!last) codeWriteCheck(k);
+                }
+            }
+            if (!InstructionEmitter.setsNextEip(code[n - 1], ops[n - 1], emit.canInline(code[n - 1], ops[n - 1]))) {
+                emit.iconst(code[n - 1].nextEip);
+                mv.visitVarInsn(ISTORE, L_NEIP);
+            }
+            if (repeatable) repeat(loop, n, writes);
+            exit(n);
+            mv.visitVarInsn(ALOAD, L_S);
+            mv.visitVarInsn(ILOAD, L_NEIP);
+            mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IRETURN);
+            mv.visitLabel(tryEnd);
+            faultHandler(handler);
+        }
+
+        private void prologue() {
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitFieldInsn(GETFIELD, CTX, "s", "L" + STATE + ";");
+            mv.visitVarInsn(ASTORE, L_S);
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitFieldInsn(GETFIELD, CTX, "mem", "Lio/denalij/cpu/Memory;");
+            mv.visitVarInsn(ASTORE, L_MEM);
+            mv.visitVarInsn(ALOAD, L_S);
+            mv.visitFieldInsn(GETFIELD, STATE, "gpr", "[I");
+            mv.visitVarInsn(ASTORE, L_GPR);
+            mv.visitVarInsn(ALOAD, L_S);
+            mv.visitFieldInsn(GETFIELD, STATE, "icount", "J");
+            mv.visitVarInsn(LSTORE, L_ICOUNT);
+            for (int t : new int[] {L_IDX, L_A, L_B, L_R, L_EA, L_NEIP, L_T}) {
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ISTORE, t);
+            }
+            reload();
+        }
+
+        /** Locals from the state (entry, and after the interpreter ran an instruction). */
+        private void reload() {
+            for (int i = 0; i < 8; i++) {
+                mv.visitVarInsn(ALOAD, L_GPR);
+                emit.iconst(i);
+                mv.visitInsn(IALOAD);
+                mv.visitVarInsn(ISTORE, L_REG + i);
+            }
+            emit.loadFlags();
+        }
+
+        /** Locals to the state. */
+        private void writeBack() {
+            for (int i = 0; i < 8; i++) {
+                mv.visitVarInsn(ALOAD, L_GPR);
+                emit.iconst(i);
+                mv.visitVarInsn(ILOAD, L_REG + i);
+                mv.visitInsn(IASTORE);
+            }
+            emit.spillFlags();
+        }
+
+        /** Registers, flags and the instruction count after {@code retired} instructions of this pass. */
+        private void exit(int retired) {
+            writeBack();
+            mv.visitVarInsn(ALOAD, L_S);
+            mv.visitVarInsn(LLOAD, L_ICOUNT);
+            emit.lconst(retired);
+            mv.visitInsn(LADD);
+            mv.visitFieldInsn(PUTFIELD, STATE, "icount", "J");
+        }
+
+        /** Instruction {@code k} through the interpreter, as the interpreter's own loop would run it. */
+        private void fallback(int k, boolean last) {
+            Instruction in = code[k];
+            writeBack();
+            mv.visitVarInsn(ALOAD, L_S);
+            emit.iconst(in.nextEip);
+            mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+            mv.visitVarInsn(ALOAD, L_S);
+            mv.visitVarInsn(LLOAD, L_ICOUNT);
+            emit.lconst(k);
+            mv.visitInsn(LADD);
+            mv.visitFieldInsn(PUTFIELD, STATE, "icount", "J");
+            emit.iconst(k | IN_INTERPRETER); // a fault now finds the state already written back (and maybe advanced: REP)
+            mv.visitVarInsn(ISTORE, L_IDX);
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, BASE, "code", "[L" + INSN + ";");
+            emit.iconst(k);
+            mv.visitInsn(AALOAD);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, BASE, "ops", "[L" + OP + ";");
+            emit.iconst(k);
+            mv.visitInsn(AALOAD);
+            mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "interpret", "(L" + INSN + ";L" + OP + ";)V", false);
+            reload();
+            emit.iconst(k);
+            mv.visitVarInsn(ISTORE, L_IDX);
+            if (last) {
+                mv.visitVarInsn(ALOAD, L_S);
+                mv.visitFieldInsn(GETFIELD, STATE, "eip", "I");
+                mv.visitVarInsn(ISTORE, L_NEIP);
+            }
+        }
+
+        /** After a store that may have hit this block's own code: leave before the next instruction if it did. */
+        private void codeWriteCheck(int k) {
+            Label same = new Label();
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "codeChanged", "()Z", false);
+            mv.visitJumpInsn(IFEQ, same);
+            exit(k + 1);
+            mv.visitVarInsn(ALOAD, L_S);
+            emit.iconst(code[k].nextEip);
+            mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+            mv.visitInsn(ICONST_0);
+            mv.visitInsn(IRETURN);
+            mv.visitLabel(same);
+        }
+
+        /** Back to the top while the branch went there, a whole further pass fits the budget and the code is unchanged. */
+        private void repeat(Label loop, int n, boolean writes) {
+            Label out = new Label();
+            mv.visitVarInsn(ILOAD, L_NEIP);
+            emit.iconst(code[0].eip);
+            mv.visitJumpInsn(IF_ICMPNE, out);
+            mv.visitVarInsn(LLOAD, L_ICOUNT);
+            emit.lconst(2L * n);
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(LLOAD, L_STOP);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGT, out);
+            if (writes) {
+                mv.visitVarInsn(ALOAD, L_CTX);
+                mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "codeChanged", "()Z", false);
+                mv.visitJumpInsn(IFNE, out);
+            }
+            mv.visitVarInsn(LLOAD, L_ICOUNT);
+            emit.lconst(n);
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(LSTORE, L_ICOUNT);
+            mv.visitJumpInsn(GOTO, loop);
+            mv.visitLabel(out);
+        }
+
+        /** The precise-exception path: state as before instruction {@code idx}, then rethrow. */
+        private void faultHandler(Label handler) {
+            mv.visitLabel(handler);
+            mv.visitVarInsn(ASTORE, L_EXC);
+            Label synced = new Label();
+            mv.visitVarInsn(ILOAD, L_IDX);
+            emit.iconst(IN_INTERPRETER);
+            mv.visitInsn(IAND);
+            mv.visitJumpInsn(IFNE, synced);
+            writeBack();
+            mv.visitLabel(synced);
+            mv.visitVarInsn(ILOAD, L_IDX);
+            emit.iconst(IN_INTERPRETER - 1);
+            mv.visitInsn(IAND);
+            mv.visitVarInsn(ISTORE, L_IDX);
+            mv.visitVarInsn(ALOAD, L_S);
+            mv.visitVarInsn(LLOAD, L_ICOUNT);
+            mv.visitVarInsn(ILOAD, L_IDX);
+            mv.visitInsn(I2L);
+            mv.visitInsn(LADD);
+            mv.visitFieldInsn(PUTFIELD, STATE, "icount", "J");
+            mv.visitVarInsn(ALOAD, L_S);
+            mv.visitVarInsn(ALOAD, THIS);
+            mv.visitFieldInsn(GETFIELD, BASE, "code", "[L" + INSN + ";");
+            mv.visitVarInsn(ILOAD, L_IDX);
+            mv.visitInsn(AALOAD);
+            mv.visitFieldInsn(GETFIELD, INSN, "eip", "I");
+            mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+            mv.visitVarInsn(ALOAD, L_EXC);
+            mv.visitInsn(ATHROW);
+        }
+    }
+
+    /** True for a form that ends a block (what the code cache's decoder stops at). */
+    public static boolean endsBlock(Instruction in) {
+        Form f = in.form;
+        return f.has(Form.BLOCK_END) || (f.has(Form.STRING) && in.rep()) || f.op == Op.INVALID || f.op == Op.UD2;
+    }
+}

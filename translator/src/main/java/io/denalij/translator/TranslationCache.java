@@ -1,0 +1,118 @@
+package io.denalij.translator;
+
+import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.decode.Op;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.ref.WeakReference;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Translations shared by every machine that uses this cache (one per JVM is the intent: pass the
+ * same {@link JitEngine} to every machine builder).
+ *
+ * <p>Key: the block's CS offset, its default operand size, and the exact bytes of its
+ * instructions. Generated code depends on nothing else (segment bases, paging, privilege and the
+ * machine itself come in through {@link JitContext} at run time), so two VMs running the same image
+ * at the same addresses share one translation, and a page rewritten with the same bytes (a reloaded
+ * module) finds its old translation again. Each machine's own code cache still checks its page
+ * generations before it runs a block, so a changed page is never run from a stale translation.
+ *
+ * <p>Each translation is a hidden class of its own, referenced weakly from here: when no machine's
+ * code cache holds it any more, the class is unloaded by the garbage collector.
+ */
+public final class TranslationCache {
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+    private static final String NAME = "io/denalij/translator/Block";
+
+    private final ConcurrentHashMap<Key, WeakReference<TranslatedBlock>> map = new ConcurrentHashMap<>();
+    private final ThreadLocal<BlockTranslator> translators = ThreadLocal.withInitial(BlockTranslator::new);
+    private final AtomicLong translated = new AtomicLong(), shared = new AtomicLong(), refused = new AtomicLong(),
+            guestInstructions = new AtomicLong(), classBytes = new AtomicLong(), nanos = new AtomicLong();
+
+    /** What a block is, as far as its translation is concerned. */
+    private record Key(int eip, boolean code32, byte[] bytes, int hash) {
+        static Key of(Instruction[] code) {
+            int total = 0;
+            for (Instruction in : code) total += in.length;
+            byte[] b = new byte[total];
+            int at = 0;
+            for (Instruction in : code) {
+                byte[] x = in.bytes();
+                System.arraycopy(x, 0, b, at, x.length);
+                at += x.length;
+            }
+            int eip = code[0].eip;
+            boolean c32 = code[0].code32;
+            return new Key(eip, c32, b, (eip * 31 + (c32 ? 1 : 0)) * 31 + Arrays.hashCode(b));
+        }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Key k && k.eip == eip && k.code32 == code32 && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override public int hashCode() { return hash; }
+    }
+
+    /** The translation of {@code code}, made now or found from any machine; null when the block cannot be translated. */
+    public TranslatedBlock get(Instruction[] code, Op[] ops) {
+        Key key = Key.of(code);
+        WeakReference<TranslatedBlock> ref = map.get(key);
+        TranslatedBlock t = ref == null ? null : ref.get();
+        if (t != null) {
+            shared.incrementAndGet();
+            return t;
+        }
+        t = translate(code, ops);
+        if (t == null) return null;
+        map.put(key, new WeakReference<>(t));
+        if (map.size() > 4 * translated.get() + 1024) map.values().removeIf(r -> r.get() == null);
+        return t;
+    }
+
+    /**
+     * A fresh translation (not looked up, not stored; also for benchmarks of the translator itself).
+     * It may cover only a prefix of {@code code} (see {@link TranslatedBlock#length()}) when the whole
+     * block would make a method too large for C2.
+     */
+    public TranslatedBlock translate(Instruction[] code, Op[] ops) {
+        long t0 = System.nanoTime();
+        byte[] bytes = translators.get().translate(NAME, code, ops);
+        while (bytes == null && code.length > 1) { // too big for C2: translate a prefix, the rest runs as the next block
+            code = Arrays.copyOf(code, code.length / 2);
+            ops = Arrays.copyOf(ops, code.length);
+            bytes = translators.get().translate(NAME, code, ops);
+        }
+        if (bytes == null) {
+            refused.incrementAndGet();
+            return null;
+        }
+        try {
+            Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
+            TranslatedBlock t = (TranslatedBlock) c.getConstructor(Instruction[].class, Op[].class)
+                    .newInstance((Object) code.clone(), (Object) ops.clone());
+            translated.incrementAndGet();
+            guestInstructions.addAndGet(code.length);
+            classBytes.addAndGet(bytes.length);
+            nanos.addAndGet(System.nanoTime() - t0);
+            return t;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated class for the block at 0x" + Integer.toHexString(code[0].eip)
+                    + " does not load: " + e, e);
+        }
+    }
+
+    /** Counters: translations made, lookups served by an existing translation, blocks refused (too large). */
+    public record Stats(long translated, long shared, long refused, long guestInstructions, long classBytes, long nanos) {
+        @Override public String toString() {
+            return String.format("%d blocks translated (%d guest instructions, %d KiB of classes, %.1f ms), %d reused, %d refused",
+                    translated, guestInstructions, classBytes >> 10, nanos / 1e6, shared, refused);
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(translated.get(), shared.get(), refused.get(), guestInstructions.get(), classBytes.get(), nanos.get());
+    }
+}
