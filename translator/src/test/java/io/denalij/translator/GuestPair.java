@@ -27,11 +27,11 @@ import java.util.List;
  * does, or through a translation. Two of these with the same start state are the differential test.
  */
 final class GuestPair {
-    static final int RAM = 4 << 20;
+    static final int RAM = 512 << 10;
 
     final PhysicalMemory ram = new PhysicalMemory(RAM);
     final Mmu mmu = new Mmu(ram);
-    final CpuState s = Cpus.flat32(0x1000, 0x8_0000);
+    final CpuState s = Cpus.flat32(0x1000, 0x7_F000);
     final Memory mem = new Memory(s, mmu);
     final Interpreter interpreter;
     final JitContext ctx;
