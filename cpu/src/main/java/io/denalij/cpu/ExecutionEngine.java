@@ -1,0 +1,45 @@
+package io.denalij.cpu;
+
+import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.decode.Op;
+import io.denalij.cpu.exec.Interpreter;
+import io.denalij.mmu.WriteWatch;
+
+/**
+ * A second execution tier for hot code, plugged into the {@link Cpu} from outside (the translator
+ * module implements it; cpu does not depend on it). The executor interprets a decoded block until it
+ * has run {@link Machine#threshold()} times, then asks for compiled code once and from then on runs
+ * that whenever the whole of it fits in the instruction budget; anything else stays interpreted.
+ *
+ * <p>One engine may serve many machines (its compiled code is shared between them); each machine
+ * talks to it through the {@link Machine} it got from {@link #attach}.
+ */
+public interface ExecutionEngine {
+    /** Binds the engine to one machine's state, memory, reference interpreter and code-page watch. */
+    Machine attach(CpuState state, Memory memory, Interpreter interpreter, WriteWatch watch);
+
+    /** Compiled code for (a prefix of) one block; opaque to the executor. */
+    interface Compiled {
+        /** How many of the block's instructions the code covers (all of them, or a prefix). */
+        int length();
+    }
+
+    /** One machine's view of the engine. */
+    interface Machine {
+        /** Interpreted executions of a block before it is compiled. */
+        int threshold();
+
+        /** Compiled code for the block (instructions and the ops they execute as), or null to keep interpreting it. */
+        Compiled compile(Instruction[] code, Op[] ops);
+
+        /**
+         * Runs compiled code from its first instruction, as the interpreter would have run the same
+         * instructions (state, EIP, instruction count, and on a fault EIP and count at the faulting
+         * instruction). The block's code pages and their write generations (ppn -1: none) let it stop
+         * after a store into its own code.
+         *
+         * @return false when it stopped early because it wrote to its own code
+         */
+        boolean run(Compiled code, long stopAt, int ppn, int gen, int ppn2, int gen2);
+    }
+}
