@@ -155,6 +155,8 @@ public final class Scheduler implements AutoCloseable {
         resident.addAndGet(-vm.countedPages);
         vm.countedPages = 0;
         vm.set(VmSlot.DONE);
+        // An ended VM keeps only its result: its RAM, CPU and decoded code go back to the heap now.
+        vm.release();
         if (vm.evictRequested) gatekeeper.handOver(vm);
         try {
             exitListener.accept(vm);
@@ -206,7 +208,8 @@ public final class Scheduler implements AutoCloseable {
         int n = count, took = 0;
         VmSlot[] a = slots;
         for (int i = 0; i < n; i++) {
-            if (a[i].state() != VmSlot.DONE && a[i].machine().offerConsoleInput(input)) took++;
+            DenaliMachine m = a[i].machine();
+            if (a[i].state() != VmSlot.DONE && m != null && m.offerConsoleInput(input)) took++;
         }
         return took;
     }
@@ -274,6 +277,9 @@ public final class Scheduler implements AutoCloseable {
         if (gatekeeper != null) gatekeeper.closeSwap();
         int n = count;
         VmSlot[] a = slots;
-        for (int i = 0; i < n; i++) a[i].machine().close();
+        for (int i = 0; i < n; i++) {
+            DenaliMachine m = a[i].machine();
+            if (m != null) m.close();
+        }
     }
 }

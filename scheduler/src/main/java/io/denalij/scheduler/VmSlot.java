@@ -73,12 +73,20 @@ public final class VmSlot {
     /** The VM's index in its scheduler (the order it was added in). */
     public int index() { return index; }
 
+    /** The VM, or null once it is over (an ended VM is released: see {@link #result()}). */
     public DenaliMachine machine() { return machine; }
 
     void attach(Scheduler s, DenaliMachine m) {
         this.scheduler = s;
         this.machine = m;
         this.countedPages = m.ram().residentPages();
+    }
+
+    /** Once the VM is over: closes the machine and lets it go (its result stays); {@link #machine()} is then null. */
+    void release() {
+        DenaliMachine m = machine;
+        machine = null;
+        if (m != null) m.close();
     }
 
     /** Guest instructions retired, as of the end of its last quantum. */
