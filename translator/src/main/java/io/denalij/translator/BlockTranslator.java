@@ -54,12 +54,31 @@ public final class BlockTranslator {
         constructor(cw);
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + CTX + ";J)Z", null, null);
         mv.visitCode();
-        new Body(mv, code, ops).emit();
+        new Body(mv, code, ops, usedRegisters(code, ops)).emit();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
         byte[] bytes = cw.toByteArray();
         return bytes.length > MAX_CLASS_BYTES ? null : bytes;
+    }
+
+    /**
+     * The registers the inline instructions touch (a bit per register): only those live in locals,
+     * so only those are loaded at entry and written back at exits and around interpreter calls (the
+     * interpreter finds the others current in the state). Found by a dry run of the emitter.
+     */
+    static int usedRegisters(Instruction[] code, Op[] ops) {
+        int[] used = {0};
+        MethodVisitor recorder = new MethodVisitor(ASM9) {
+            @Override public void visitVarInsn(int opcode, int var) {
+                if (var >= L_REG && var < L_REG + 8) used[0] |= 1 << (var - L_REG);
+            }
+        };
+        InstructionEmitter dry = new InstructionEmitter(recorder);
+        for (int k = 0; k < code.length; k++) {
+            if (dry.canInline(code[k], ops[k])) dry.instruction(code[k], ops[k], k == code.length - 1);
+        }
+        return used[0];
     }
 
     private static void constructor(ClassWriter cw) {
@@ -91,8 +110,12 @@ public final class BlockTranslator {
         private final Op[] ops;
         private final InstructionEmitter emit;
 
-        Body(MethodVisitor mv, Instruction[] code, Op[] ops) {
+        /** Registers kept in locals (see {@link #usedRegisters}). */
+        private final int used;
+
+        Body(MethodVisitor mv, Instruction[] code, Op[] ops, int used) {
             this.mv = mv;
+            this.used = used;
             this.code = code;
             this.ops = ops;
             this.emit = new InstructionEmitter(mv);
@@ -161,6 +184,7 @@ public final class BlockTranslator {
         /** Locals from the state (entry, and after the interpreter ran an instruction). */
         private void reload() {
             for (int i = 0; i < 8; i++) {
+                if ((used & 1 << i) == 0) continue;
                 mv.visitVarInsn(ALOAD, L_GPR);
                 emit.iconst(i);
                 mv.visitInsn(IALOAD);
@@ -172,6 +196,7 @@ public final class BlockTranslator {
         /** Locals to the state. */
         private void writeBack() {
             for (int i = 0; i < 8; i++) {
+                if ((used & 1 << i) == 0) continue;
                 mv.visitVarInsn(ALOAD, L_GPR);
                 emit.iconst(i);
                 mv.visitVarInsn(ILOAD, L_REG + i);
