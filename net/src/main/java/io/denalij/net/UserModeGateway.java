@@ -575,6 +575,9 @@ public final class UserModeGateway implements SwitchPort, AutoCloseable {
 
     public int tcpConnections() { return tcpCount.get(); }
 
+    /** Frames from the switch not yet taken by the gateway's thread (its bounded receive queue). */
+    public int pendingFrames() { return incoming.size(); }
+
     public int udpFlows() { return udpCount.get(); }
 
     public GatewayStats stats() {

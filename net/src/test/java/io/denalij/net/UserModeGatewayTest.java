@@ -46,7 +46,7 @@ class UserModeGatewayTest {
     void answersArpForItselfByteExact() throws IOException {
         try (GatewayHarness h = new GatewayHarness(quick(), VM)) {
             h.guest.sendRaw(Arp.request(h.guest.mac, h.guest.ip, GW));
-            h.until("ARP reply", 5_000, () -> !h.guest.otherFrames.isEmpty());
+            h.until("ARP reply", 30_000, () -> !h.guest.otherFrames.isEmpty());
             assertEquals("02444e000003" + "024447570001" + "0806" + "0001080006040002"
                     + "024447570001" + "0a000001" + "02444e000003" + "0a000005",
                     HexFormat.of().formatHex(h.guest.otherFrames.getFirst()));
@@ -58,14 +58,14 @@ class UserModeGatewayTest {
         try (GatewayHarness h = new GatewayHarness(quick(), VM)) {
             h.guest.sendRaw(HexFormat.of().parseHex("02444757000102444e00000308004500002412340000400154a00a0000050a000001"
                     + "08006627004200016162636465666768"));
-            h.until("echo reply", 5_000, () -> !h.guest.otherFrames.isEmpty());
+            h.until("echo reply", 30_000, () -> !h.guest.otherFrames.isEmpty());
             assertEquals("02444e00000302444757000108004500002400004000400126d40a0000010a000005"
                     + "00006e27004200016162636465666768", HexFormat.of().formatHex(h.guest.otherFrames.getFirst()));
             // A corrupted echo request (bad ICMP checksum) gets no answer and is counted.
             byte[] bad = HexFormat.of().parseHex("02444757000102444e00000308004500002412340000400154a00a0000050a000001"
                     + "08006627004200016162636465666769");
             h.guest.sendRaw(bad);
-            h.until("counted", 5_000, () -> h.gateway.stats().malformed() == 1);
+            h.until("counted", 30_000, () -> h.gateway.stats().malformed() == 1);
             assertEquals(1, h.guest.otherFrames.size());
         }
     }
@@ -85,13 +85,13 @@ class UserModeGatewayTest {
                 }
             });
             GuestStack.Conn c = h.guest.connect(GW, server.getLocalPort());
-            h.until("established", 5_000, () -> c.established);
+            h.until("established", 30_000, () -> c.established);
             assertEquals(1, h.gateway.tcpConnections());
             c.send("hello".getBytes(ISO_8859_1));
-            h.until("reply and FIN", 5_000, () -> c.finReceived);
+            h.until("reply and FIN", 30_000, () -> c.finReceived);
             assertEquals("HELLO", c.text());
             c.close();
-            h.until("closed", 5_000, () -> h.gateway.tcpConnections() == 0 && c.allAcked());
+            h.until("closed", 30_000, () -> h.gateway.tcpConnections() == 0 && c.allAcked());
             assertEquals("127.0.0.1 eof=-1", served.get(5, TimeUnit.SECONDS));
         }
     }
@@ -116,13 +116,13 @@ class UserModeGatewayTest {
                 }
             });
             GuestStack.Conn c = h.guest.connect(GW, server.getLocalPort());
-            h.until("established", 5_000, () -> c.established);
+            h.until("established", 30_000, () -> c.established);
             c.send(up);
             c.close();
             h.until("all data and FIN", 30_000, () -> c.finReceived && c.allAcked());
             assertArrayEquals(down, c.received.toByteArray());
             assertArrayEquals(up, served.get(10, TimeUnit.SECONDS));
-            h.until("closed", 5_000, () -> h.gateway.tcpConnections() == 0);
+            h.until("closed", 30_000, () -> h.gateway.tcpConnections() == 0);
         }
     }
 
@@ -139,8 +139,8 @@ class UserModeGatewayTest {
             });
             GuestStack.Conn c = h.guest.connect(GW, server.getLocalPort());
             c.dropData = 1; // the first data segment is "lost"
-            h.until("established", 5_000, () -> c.established);
-            h.until("data after retransmission", 5_000, () -> c.received.size() == 10);
+            h.until("established", 30_000, () -> c.established);
+            h.until("data after retransmission", 30_000, () -> c.received.size() == 10);
             assertEquals("0123456789", c.text());
             assertTrue(h.gateway.stats().retransmits() >= 1);
         }
@@ -154,10 +154,10 @@ class UserModeGatewayTest {
         }
         try (GatewayHarness h = new GatewayHarness(quick(), VM)) {
             GuestStack.Conn c = h.guest.connect(GW, closedPort);
-            h.until("reset", 5_000, () -> c.reset);
+            h.until("reset", 30_000, () -> c.reset);
             // allowOutbound=false: 192.0.2.1 (TEST-NET-1) is never contacted, the guest gets a reset at once.
             GuestStack.Conn d = h.guest.connect(Ipv4.parse("192.0.2.1"), 80);
-            h.until("reset", 5_000, () -> d.reset);
+            h.until("reset", 30_000, () -> d.reset);
             assertEquals(0, h.gateway.tcpConnections());
             assertEquals(2, h.gateway.stats().refused());
         }
@@ -177,9 +177,9 @@ class UserModeGatewayTest {
                 }
             });
             GuestStack.Conn c = h.guest.connect(GW, server.getLocalPort());
-            h.until("established", 5_000, () -> c.established);
+            h.until("established", 30_000, () -> c.established);
             c.reset();
-            h.until("flow removed", 5_000, () -> h.gateway.tcpConnections() == 0);
+            h.until("flow removed", 30_000, () -> h.gateway.tcpConnections() == 0);
             assertEquals("reset", served.get(5, TimeUnit.SECONDS));
         }
     }
@@ -195,10 +195,10 @@ class UserModeGatewayTest {
                 return null;
             });
             GuestStack.Conn c = h.guest.connect(GW, server.getLocalPort());
-            h.until("established", 5_000, () -> c.established);
+            h.until("established", 30_000, () -> c.established);
             c.send("x".getBytes(ISO_8859_1));
-            h.until("reset", 5_000, () -> c.reset);
-            h.until("flow removed", 5_000, () -> h.gateway.tcpConnections() == 0);
+            h.until("reset", 30_000, () -> c.reset);
+            h.until("flow removed", 30_000, () -> h.gateway.tcpConnections() == 0);
         }
     }
 
@@ -214,8 +214,8 @@ class UserModeGatewayTest {
                 }
             });
             for (int i = 0; i < 20; i++) h.guest.synOnly(GW, server.getLocalPort());
-            h.until("half-open flows", 5_000, () -> h.gateway.tcpConnections() == 20);
-            h.until("handshake timeout", 5_000, () -> h.gateway.tcpConnections() == 0);
+            h.until("half-open flows", 30_000, () -> h.gateway.tcpConnections() == 20);
+            h.until("handshake timeout", 30_000, () -> h.gateway.tcpConnections() == 0);
             long synAcks = h.guest.otherFrames.stream().filter(f -> {
                 Ipv4Packet p = Ipv4Packet.parse(f);
                 Tcp.Segment s = p == null ? null : Tcp.parse(f, p);
@@ -240,16 +240,16 @@ class UserModeGatewayTest {
                     return new String(s.getInputStream().readAllBytes(), ISO_8859_1);
                 }
             });
-            h.until("accepted", 5_000, () -> !h.guest.accepted.get(80).isEmpty()
+            h.until("accepted", 30_000, () -> !h.guest.accepted.get(80).isEmpty()
                     && h.guest.accepted.get(80).getFirst().received.size() == 6);
             GuestStack.Conn c = h.guest.accepted.get(80).getFirst();
             assertEquals("GET /\n", c.text());
             assertEquals(GW, c.remoteIp);
             c.send("HTTP/1.0 200 OK\n".getBytes(ISO_8859_1));
             c.close();
-            h.until("the client read to the end", 5_000, client::isDone);
+            h.until("the client read to the end", 30_000, client::isDone);
             assertEquals("HTTP/1.0 200 OK\n", client.get());
-            h.until("closed", 5_000, () -> h.gateway.tcpConnections() == 0);
+            h.until("closed", 30_000, () -> h.gateway.tcpConnections() == 0);
         }
     }
 
@@ -260,10 +260,10 @@ class UserModeGatewayTest {
             int port = h.gateway.boundPort(fwd);
             Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
             s.setSoTimeout(10_000);
-            h.until("forward flow", 5_000, () -> h.gateway.tcpConnections() == 1);
+            h.until("forward flow", 30_000, () -> h.gateway.tcpConnections() == 1);
             // The guest does not listen on 81: its stack answers the SYN with RST; ours ignores it, so
             // the gateway retransmits and gives up after the handshake timeout.
-            h.until("timeout", 5_000, () -> h.gateway.tcpConnections() == 0);
+            h.until("timeout", 30_000, () -> h.gateway.tcpConnections() == 0);
             InputStream in = s.getInputStream();
             int r;
             try {
@@ -293,7 +293,7 @@ class UserModeGatewayTest {
             byte[] ping = "ping".getBytes(ISO_8859_1);
             h.guest.sendRaw(Udp.build(AddressPlan.GATEWAY_MAC, h.guest.mac, h.guest.ip, 5000, GW, echo.getLocalPort(),
                     ping, 0, ping.length, 1));
-            h.until("echo", 5_000, () -> !h.guest.otherFrames.isEmpty());
+            h.until("echo", 30_000, () -> !h.guest.otherFrames.isEmpty());
             byte[] f = h.guest.otherFrames.removeFirst();
             Udp.Datagram d = Udp.parse(f, Ipv4Packet.parse(f));
             assertEquals(GW, d.srcIp());
@@ -305,7 +305,7 @@ class UserModeGatewayTest {
             // Forwarded: a host client's datagram reaches the guest's port 53; the answer returns to it.
             byte[] q = "query".getBytes(ISO_8859_1);
             client.send(new DatagramPacket(q, q.length, InetAddress.getLoopbackAddress(), h.gateway.boundPort(fwd)));
-            h.until("forwarded datagram", 5_000, () -> !h.guest.otherFrames.isEmpty());
+            h.until("forwarded datagram", 30_000, () -> !h.guest.otherFrames.isEmpty());
             byte[] g = h.guest.otherFrames.removeFirst();
             Udp.Datagram in = Udp.parse(g, Ipv4Packet.parse(g));
             assertEquals(53, in.dstPort());
@@ -320,7 +320,7 @@ class UserModeGatewayTest {
             client.receive(p);
             assertEquals("answer", new String(p.getData(), 0, p.getLength(), ISO_8859_1));
             assertEquals(2, h.gateway.udpFlows());
-            h.until("UDP flows expire", 5_000, () -> h.gateway.udpFlows() == 0);
+            h.until("UDP flows expire", 30_000, () -> h.gateway.udpFlows() == 0);
         }
     }
 
@@ -355,7 +355,7 @@ class UserModeGatewayTest {
             byte[] fragment = Ipv4Packet.frame(AddressPlan.GATEWAY_MAC, h.guest.mac, h.guest.ip, GW, Ipv4Packet.UDP, 8, 1);
             fragment[14 + 6] = 0x20; // MF
             for (byte[] f : new byte[][] {badTcpSum, badIpSum, fragment}) h.guest.sendRaw(f);
-            h.until("counted", 5_000, () -> h.gateway.stats().malformed() == 3);
+            h.until("counted", 30_000, () -> h.gateway.stats().malformed() == 3);
             h.runFor(100);
             assertTrue(h.guest.otherFrames.isEmpty());
             assertEquals(0, h.gateway.tcpConnections());
