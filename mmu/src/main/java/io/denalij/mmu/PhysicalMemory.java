@@ -110,9 +110,32 @@ public final class PhysicalMemory {
         return new IllegalStateException(String.format("page 0x%x is swapped out: swap it in before touching it", ppn));
     }
 
-    /** The page's bytes for reading, or null when the page number is not RAM. Never-written pages read as a shared zero page. */
+    /** Read-only pages above RAM: a firmware ROM ending at the top of the 4 GiB address space ({@link #mapRomAtTop}). */
+    private byte[][] rom = new byte[0][];
+    private int romFirstPpn = Integer.MAX_VALUE;
+
+    /**
+     * Maps {@code image} read-only so that it ends at physical address 4 GiB, where a PC's firmware
+     * flash sits and the processor fetches its first instruction after reset (0xFFFFFFF0). Reads see
+     * the image; writes are dropped like any write outside RAM. RAM must end below the ROM.
+     */
+    public void mapRomAtTop(byte[] image) {
+        if (image.length == 0 || (image.length & PAGE_MASK) != 0) {
+            throw new IllegalArgumentException("a ROM image must be a non-empty multiple of 4 KiB, not " + image.length + " bytes");
+        }
+        long start = (1L << 32) - image.length;
+        if (start < size) {
+            throw new IllegalArgumentException(String.format(
+                    "a ROM of %d KiB at the top of 4 GiB would overlap guest RAM (0x%x bytes)", image.length >> 10, size));
+        }
+        rom = new byte[image.length >> PAGE_SHIFT][];
+        for (int i = 0; i < rom.length; i++) rom[i] = java.util.Arrays.copyOfRange(image, i << PAGE_SHIFT, (i + 1) << PAGE_SHIFT);
+        romFirstPpn = (int) (start >>> PAGE_SHIFT);
+    }
+
+    /** The page's bytes for reading, or null when the page number is neither RAM nor ROM. Never-written pages read as a shared zero page. */
     public byte[] pageForRead(int ppn) {
-        if (ppn < 0 || ppn >= pageCount) return null;
+        if (ppn < 0 || ppn >= pageCount) return ppn >= romFirstPpn ? rom[ppn - romFirstPpn] : null;
         Leaf l = leaves[ppn >>> LEAF_SHIFT];
         if (l == null) return ZERO_PAGE;
         byte[] p = l.pages[ppn & LEAF_MASK];

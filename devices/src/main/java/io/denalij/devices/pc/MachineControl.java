@@ -2,11 +2,11 @@ package io.denalij.devices.pc;
 
 /**
  * A stop request from a device to the machine's run loop (isa-debug-exit, the keyboard
- * controller's reset line). Devices never stop the machine themselves: the loop polls
+ * controller's reset line, ACPI soft-off). Devices never stop the machine themselves: the loop polls
  * {@link #stopRequested()} at its poll point and decides what an exit or a reset means.
  */
 public final class MachineControl {
-    public enum Reason { NONE, EXIT, RESET }
+    public enum Reason { NONE, EXIT, RESET, POWER_OFF }
 
     private Reason reason = Reason.NONE;
     private int exitStatus;
@@ -27,6 +27,13 @@ public final class MachineControl {
     public void requestReset() {
         if (reason != Reason.NONE) return;
         reason = Reason.RESET;
+        stopListener.run();
+    }
+
+    /** The guest turned the power off (ACPI soft-off, S5). */
+    public void requestPowerOff() {
+        if (reason != Reason.NONE) return;
+        reason = Reason.POWER_OFF;
         stopListener.run();
     }
 
