@@ -82,40 +82,15 @@ public final class Alu {
         return r & (-1 >>> sh);
     }
 
-    // ---- 32-bit forms of the above: the same results and lazy flags as size 4, small enough
-    //      (under HotSpot's 35-byte MaxInlineSize) to be inlined at every call site of the
-    //      interpreter's hot loop, however rarely that site runs ----
+    // ---- 32-bit forms: the same results and lazy flags as size 4. Each is under HotSpot's
+    //      35-byte MaxInlineSize, so the interpreter's hot loop inlines it at every call site,
+    //      however rarely the profile says that site runs. ----
 
-    public static int add32(CpuState s, int a, int b) {
-        int r = a + b;
-        s.lazyOp = Flags.ADD; s.lazySrc1 = a; s.lazySrc2 = b; s.lazyResult = r;
-        return r;
-    }
-
-    public static int adc32(CpuState s, int a, int b) {
-        int r = a + b + (Flags.cf(s) ? 1 : 0);
-        s.lazyOp = Flags.ADC; s.lazySrc1 = a; s.lazySrc2 = b; s.lazyResult = r;
-        return r;
-    }
-
-    public static int sub32(CpuState s, int a, int b) {
-        int r = a - b;
-        s.lazyOp = Flags.SUB; s.lazySrc1 = a; s.lazySrc2 = b; s.lazyResult = r;
-        return r;
-    }
-
-    public static int sbb32(CpuState s, int a, int b) {
-        int r = a - b - (Flags.cf(s) ? 1 : 0);
-        s.lazyOp = Flags.SBB; s.lazySrc1 = a; s.lazySrc2 = b; s.lazyResult = r;
-        return r;
-    }
-
-    /** AND, OR, XOR, TEST with a 32-bit operand size: the flags of result {@code r}. */
-    public static int logic32(CpuState s, int r) {
-        s.lazyOp = Flags.RESULT; s.lazySrc1 = 0; s.lazyResult = r;
-        return r;
-    }
-
+    public static int add32(CpuState s, int a, int b) { return lazy(s, Flags.ADD, a, b, a + b); }
+    public static int adc32(CpuState s, int a, int b) { return lazy(s, Flags.ADC, a, b, a + b + Flags.carry(s)); }
+    public static int sub32(CpuState s, int a, int b) { return lazy(s, Flags.SUB, a, b, a - b); }
+    public static int sbb32(CpuState s, int a, int b) { return lazy(s, Flags.SBB, a, b, a - b - Flags.carry(s)); }
+    /** INC/DEC keep CF: it is saved as the second operand. */
     public static int inc32(CpuState s, int a) {
         int c = Flags.cf(s) ? 1 : 0, r = a + 1;
         s.lazyOp = Flags.INC; s.lazySrc1 = a; s.lazySrc2 = c; s.lazyResult = r;
@@ -125,6 +100,25 @@ public final class Alu {
     public static int dec32(CpuState s, int a) {
         int c = Flags.cf(s) ? 1 : 0, r = a - 1;
         s.lazyOp = Flags.DEC; s.lazySrc1 = a; s.lazySrc2 = c; s.lazyResult = r;
+        return r;
+    }
+
+    /** AND, OR, XOR, TEST with a 32-bit operand size: the flags of result {@code r}. */
+    public static int logic32(CpuState s, int r) {
+        s.lazyOp = Flags.RESULT; s.lazySrc1 = 0; s.lazyResult = r;
+        return r;
+    }
+
+    public static int shl32(CpuState s, int a, int count) { return (count & 31) == 0 ? a : shl(s, a, count, 4); }
+    public static int shr32(CpuState s, int a, int count) { return (count & 31) == 0 ? a : shr(s, a, count, 4); }
+    public static int sar32(CpuState s, int a, int count) { return (count & 31) == 0 ? a : sar(s, a, count, 4); }
+    public static int rol32(CpuState s, int a, int count) { return (count & 31) == 0 ? a : rol(s, a, count, 4); }
+    public static int ror32(CpuState s, int a, int count) { return (count & 31) == 0 ? a : ror(s, a, count, 4); }
+    public static int imul32(CpuState s, int a, int b) { return imul(s, a, b, 4); }
+
+    /** Records a lazy ADD/ADC/SUB/SBB/INC/DEC (operands already 32-bit) and returns its result. */
+    private static int lazy(CpuState s, int op, int a, int b, int r) {
+        s.lazyOp = op; s.lazySrc1 = a; s.lazySrc2 = b; s.lazyResult = r;
         return r;
     }
 

@@ -64,6 +64,9 @@ public final class Flags {
         };
     }
 
+    /** CF as 0 or 1 (the carry-in of ADC/SBB). */
+    public static int carry(CpuState s) { return cf(s) ? 1 : 0; }
+
     public static boolean of(CpuState s) {
         int a = s.lazySrc1, b = s.lazySrc2, r = s.lazyResult;
         return switch (s.lazyOp) {

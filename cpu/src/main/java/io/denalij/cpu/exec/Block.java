@@ -22,6 +22,9 @@ final class Block {
     /** The blocks execution went on to last time, for the two most recent successor EIPs (a branch taken and not). */
     Block next0, next1;
 
+    /** True when some instruction of the block may write memory (and so its own code). */
+    final boolean writesMemory;
+
     /** True when execution may go straight on to the next block: the block ended in a near branch or at its size limit. */
     final boolean chains;
 
@@ -40,6 +43,9 @@ final class Block {
         this.ops = ops;
         this.kinds = new int[ops.length];
         for (int k = 0; k < ops.length; k++) kinds[k] = Dispatch.of(code[k], ops[k]);
+        boolean writes = false;
+        for (Instruction in : code) writes |= in.mayWriteMemory;
+        this.writesMemory = writes;
         Op last = ops[ops.length - 1];
         boolean endsInBranch = switch (last) {
             case JCC, JMP, CALL, RET, LOOP, LOOPE, LOOPNE, JCXZ -> true;

@@ -99,12 +99,16 @@ public final class CodeCache {
     }
 
     private boolean codeUnchanged(Block b) {
-        return (b.ppn < 0 || watch.generation(b.ppn) == b.gen) && (b.ppn2 < 0 || watch.generation(b.ppn2) == b.gen2);
+        return stillValid(b) && secondPageUnchanged(b);
+    }
+
+    private boolean secondPageUnchanged(Block b) {
+        return b.ppn2 < 0 || watch.generation(b.ppn2) == b.gen2;
     }
 
     /** True when {@code b} may run again as it is: nothing flushed the cache and its code pages are unwritten. */
     boolean stillCurrent(Block b) {
-        return b.epoch == epoch && codeUnchanged(b);
+        return b.epoch == epoch && stillValid(b) && secondPageUnchanged(b);
     }
 
     /** True while the block's first page has not been written since it was decoded (self-modifying code check). */

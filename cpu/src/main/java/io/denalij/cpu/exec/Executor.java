@@ -120,13 +120,13 @@ public final class Executor {
 
                     case INC_R -> r[in.dstReg] = Alu.inc32(s, r[in.dstReg]);
                     case DEC_R -> r[in.dstReg] = Alu.dec32(s, r[in.dstReg]);
-                    case SHL_RI -> r[in.dstReg] = Alu.shl(s, r[in.dstReg], in.imm, 4);
-                    case SHR_RI -> r[in.dstReg] = Alu.shr(s, r[in.dstReg], in.imm, 4);
-                    case SAR_RI -> r[in.dstReg] = Alu.sar(s, r[in.dstReg], in.imm, 4);
-                    case ROL_RI -> r[in.dstReg] = Alu.rol(s, r[in.dstReg], in.imm, 4);
-                    case ROR_RI -> r[in.dstReg] = Alu.ror(s, r[in.dstReg], in.imm, 4);
-                    case IMUL_RR -> r[in.reg] = Alu.imul(s, r[in.reg], r[in.rm], 4);
-                    case IMUL_RM -> r[in.reg] = Alu.imul(s, r[in.reg], f.load32(in), 4);
+                    case SHL_RI -> r[in.dstReg] = Alu.shl32(s, r[in.dstReg], in.imm);
+                    case SHR_RI -> r[in.dstReg] = Alu.shr32(s, r[in.dstReg], in.imm);
+                    case SAR_RI -> r[in.dstReg] = Alu.sar32(s, r[in.dstReg], in.imm);
+                    case ROL_RI -> r[in.dstReg] = Alu.rol32(s, r[in.dstReg], in.imm);
+                    case ROR_RI -> r[in.dstReg] = Alu.ror32(s, r[in.dstReg], in.imm);
+                    case IMUL_RR -> r[in.reg] = Alu.imul32(s, r[in.reg], r[in.rm]);
+                    case IMUL_RM -> r[in.reg] = Alu.imul32(s, r[in.reg], f.load32(in));
 
                     case MOV_RR -> r[in.dstReg] = r[in.srcReg];
                     case MOV_RI -> r[in.dstReg] = in.imm;
@@ -136,7 +136,6 @@ public final class Executor {
                     case MOV_R8M -> s.setReg8(in.reg, f.load8(in));
                     case MOV_M8R -> f.store8(in, s.reg8(in.reg));
                     case MOV_M8I -> f.store8(in, in.imm);
-                    case MOVZX_RR8 -> r[in.reg] = s.reg8(in.rm);
                     case MOVZX_RM8 -> r[in.reg] = f.load8(in);
                     case MOVZX_RM16 -> r[in.reg] = f.load16(in);
                     case MOVSX_RM8 -> r[in.reg] = (byte) f.load8(in);
@@ -145,13 +144,13 @@ public final class Executor {
                     case PUSH_R -> f.push(r[in.dstReg]);
                     case POP_R -> r[in.dstReg] = f.pop();
 
+                    case MOVZX_RR8 -> r[in.reg] = s.reg8(in.rm);
                     case MOVZX_RR16 -> r[in.reg] = r[in.rm] & 0xFFFF;
                     case MOVSX_RR8 -> r[in.reg] = (byte) s.reg8(in.rm);
                     case MOVSX_RR16 -> r[in.reg] = (short) r[in.rm];
                     case CMOV_RR -> { if (Flags.condition(s, in.cc())) r[in.reg] = r[in.rm]; }
                     case CMOV_RM -> { int v = f.load32(in); if (Flags.condition(s, in.cc())) r[in.reg] = v; }
                     case SETCC_R8 -> s.setReg8(in.rm, Flags.condition(s, in.cc()) ? 1 : 0);
-
 
                     case ADD_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.add32(s, f.rmwLoad32(in, a), r[in.reg])); }
                     case OR_MR -> { int a = f.ea(in); f.rmw32(in, a, Alu.logic32(s, f.rmwLoad32(in, a) | r[in.reg])); }
@@ -184,7 +183,7 @@ public final class Executor {
             start += end;
             s.icount = start;
             if (!Dispatch.setsEip(kinds[end - 1])) s.eip = code[end - 1].nextEip;
-            if (s.eip != b.eip || end < n || !b.chains || stop || !cache.stillCurrent(b)) return true;
+            if (s.eip != b.eip || end < n || !b.chains || stop || b.writesMemory && !cache.stillCurrent(b)) return true;
           }
         } catch (RuntimeException | Error e) {
             s.icount = start + i;
