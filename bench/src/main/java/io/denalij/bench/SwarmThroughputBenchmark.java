@@ -71,7 +71,7 @@ public class SwarmThroughputBenchmark {
         SchedulerConfig c = SchedulerConfig.defaults();
         if (budget.equals("half")) c = c.withBudgetPages(Math.max(pagesPerVm, vms * pagesPerVm / 2));
         scheduler = new Scheduler(c, TimeSource.host());
-        for (int i = 0; i < vms; i++) scheduler.boot(Swarms.config(i, "busy", io), image);
+        for (int i = 0; i < vms; i++) scheduler.boot(Swarms.config(i, "busy ws=16384", io), image);
         scheduler.start();
         while (scheduler.stats().ran() < vms) Thread.sleep(50);
     }

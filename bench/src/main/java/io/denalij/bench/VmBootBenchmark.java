@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Boot time per VM: from nothing to the swarm guest's first IDLE (RAM with the image's pages
- * shared, CPU, devices, register page; then crt0, malloc and filling a 16 KiB working set).
+ * shared, CPU, devices, register page; then crt0, malloc and filling its default 4 KiB working set).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
                 "gatekeeper swaps VMs out to keep resident guest memory within it.",
                 "A status line shows progress about once a second. Each VM's console",
                 "keeps only its last lines; the summary reads them. With --duration,",
-                "every VM is sent \"q\" on its console when the time is up (the swarm",
-                "guest then reports and exits) and the run ends when all have ended.",
+                "counted from when every VM has run, every VM is sent \"q\" on its",
+                "console when the time is up (the swarm guest then reports and exits)",
+                "and the run ends when all have ended.",
                 "Exit status: 0 when every VM ran and exited with status 0, else 1."})
 public final class SwarmCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "the guest, e.g. testimages/images/denali/swarm.elf")
@@ -50,7 +51,7 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--budget", paramLabel = "GiB", description = "resident guest memory for all VMs; VMs beyond it wait swapped out (default: none)")
     double budgetGiB;
 
-    @Option(names = "--duration", paramLabel = "S", description = "seconds to run after the last VM booted, then ask every VM to stop (default: until all end)")
+    @Option(names = "--duration", paramLabel = "S", description = "seconds to run once every VM has run, then ask every VM to stop (default: until all end)")
     double durationSeconds;
 
     @Option(names = "--cmdline", paramLabel = "STRING", description = "command line of every VM (at most 255 bytes)")
@@ -114,11 +115,20 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
             double bootSeconds = (System.nanoTime() - start) / 1e9;
             long heapAfterBoot = usedHeap();
             long perVm = Math.max(0, heapAfterBoot - heapBefore) / Math.max(1, vms);
-            long deadline = durationSeconds > 0 ? System.nanoTime() + (long) (durationSeconds * 1e9) : Long.MAX_VALUE;
+            // The minute of --duration counts from when every VM has run (booted and reached its
+            // first quantum's end), not from when the last one was created: with 100,000 VMs the
+            // first turns alone take a while, and a VM that never ran has made no progress.
+            long deadline = Long.MAX_VALUE;
+            double allRanSeconds = Double.NaN;
             while (!scheduler.awaitAllDone(TimeUnit.MILLISECONDS.toNanos(200))) {
                 heapPeak = Math.max(heapPeak, usedHeap());
+                if (deadline == Long.MAX_VALUE && scheduler.stats().ran() == vms) {
+                    allRanSeconds = (System.nanoTime() - start) / 1e9;
+                    if (durationSeconds > 0) deadline = System.nanoTime() + (long) (durationSeconds * 1e9);
+                }
                 if (System.nanoTime() - deadline >= 0) break;
             }
+            if (Double.isNaN(allRanSeconds) && scheduler.stats().ran() == vms) allRanSeconds = (System.nanoTime() - start) / 1e9;
             boolean stopRequested = false;
             if (scheduler.stats().done() < vms) {
                 stopRequested = true;
@@ -143,6 +153,7 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
             run.put("duration_seconds", durationSeconds);
             run.put("stop_requested", stopRequested);
             run.put("boot_seconds", bootSeconds);
+            run.put("all_ran_seconds", allRanSeconds);
             run.put("wall_seconds", (System.nanoTime() - start) / 1e9);
             run.put("heap_per_vm_bytes", perVm);
             run.put("heap_peak_bytes", Math.max(heapPeak, usedHeap()));

@@ -102,8 +102,10 @@ record SwarmSummary(Map<String, Object> fields, List<String> problems) {
                 num("vms"), fields.get("image"), num("mem_mib"), num("carriers"), num("quantum"),
                 fields.get("budget_pages") instanceof Number n && n.longValue() > 0
                         ? String.format(Locale.ROOT, ", budget %d pages (%s)", n.longValue(), fields.get("policy")) : ""));
-        b.append(String.format(Locale.ROOT, "  boot: all %d booted in %.1f s; run %.1f s in all%n", num("vms"),
-                ((Number) fields.get("boot_seconds")).doubleValue(), wall));
+        double allRan = ((Number) fields.get("all_ran_seconds")).doubleValue();
+        b.append(String.format(Locale.ROOT, "  boot: %d VMs created in %.1f s, %s; run %.1f s in all%n", num("vms"),
+                ((Number) fields.get("boot_seconds")).doubleValue(),
+                Double.isNaN(allRan) ? "not every VM ran" : String.format(Locale.ROOT, "every VM had run by %.1f s", allRan), wall));
         b.append(String.format(Locale.ROOT, "  ran: %d of %d VMs ran; exited ok %d, non-zero %d, faulted %d, emulator errors %d, unfinished %d%n",
                 num("ran"), num("vms"), num("exited_ok"), num("exited_nonzero"), num("faulted"), num("crashed"), num("unfinished")));
         b.append(String.format(Locale.ROOT, "  guest: %s instructions, %s instr/s on average, %s quanta%n",

@@ -21,7 +21,7 @@ class FairnessTest {
             h.scheduler.setObserver((vm, n, q) -> {
                 synchronized (turns) { turns.add(new Turn(vm.index(), n, q instanceof Quantum.Ready)); }
             });
-            for (int i = 0; i < 3; i++) h.boot("busy rounds=3000");
+            for (int i = 0; i < 3; i++) h.boot("busy rounds=3000 ws=16384 chunk=1024");
             for (int i = 0; i < 2; i++) h.boot("period=500 rounds=200");
             h.scheduler.start();
             assertTrue(h.scheduler.awaitAllDone(TimeUnit.SECONDS.toNanos(120)), () -> "" + h.scheduler.stats());

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SchedulerTest {
     @Test void aSwarmOfIdlingVmsAllRunTheirRoundsAndReportIntactMemory() throws Exception {
         try (SwarmHarness h = new SwarmHarness(SchedulerConfig.defaults().withCarriers(2))) {
-            for (int i = 0; i < 50; i++) h.boot("rounds=10 period=2000 ws=8192");
+            for (int i = 0; i < 50; i++) h.boot("rounds=10 period=2000 ws=8192 chunk=1024");
             h.scheduler.start();
             assertTrue(h.scheduler.awaitAllDone(TimeUnit.SECONDS.toNanos(60)), () -> "not all done: " + h.scheduler.stats());
             for (int i = 0; i < 50; i++) {
