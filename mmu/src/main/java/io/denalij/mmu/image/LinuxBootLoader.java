@@ -105,9 +105,11 @@ public final class LinuxBootLoader {
         }
         long ramSize = ram.size();
         int protSize = kernel.length - protOffset;
-        // The kernel decompresses itself in place: it needs init_size bytes from its load address (protocol 2.10+).
-        long need = version >= 0x20A ? Integer.toUnsignedLong(le32(kernel, INIT_SIZE)) : protSize;
-        long kernelEnd = KERNEL_ADDRESS + Math.max(need, protSize);
+        // A 2.10+ kernel decompresses itself to its preferred address (a relocatable one loaded lower moves up
+        // to it) and needs init_size bytes from there; older ones run where they are loaded.
+        long initSize = version >= 0x20A ? Integer.toUnsignedLong(le32(kernel, INIT_SIZE)) : 0;
+        long runAt = version >= 0x20A ? Math.max(KERNEL_ADDRESS, le64(kernel, PREF_ADDRESS)) : KERNEL_ADDRESS;
+        long kernelEnd = Math.max(KERNEL_ADDRESS + protSize, runAt + initSize);
         if (kernelEnd > ramSize) {
             throw new IllegalArgumentException(String.format(
                     "guest RAM of %d MiB is too small for this kernel: it needs memory up to 0x%x",
@@ -135,7 +137,7 @@ public final class LinuxBootLoader {
         }
 
         ram.load(KERNEL_ADDRESS, kernel, protOffset, protSize);
-        ram.zero(KERNEL_ADDRESS + protSize, kernelEnd - KERNEL_ADDRESS - protSize);
+        ram.zero(KERNEL_ADDRESS + protSize, kernelEnd - KERNEL_ADDRESS - protSize);  // no stale bytes where it unpacks
 
         ByteBuffer bp = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
         // The header ends where the 2-byte jump at 0x200 lands: 0x202 + its displacement byte.
@@ -177,4 +179,6 @@ public final class LinuxBootLoader {
     static int le16(byte[] b, int at) { return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8; }
 
     static int le32(byte[] b, int at) { return le16(b, at) | le16(b, at + 2) << 16; }
+
+    static long le64(byte[] b, int at) { return Integer.toUnsignedLong(le32(b, at)) | (long) le32(b, at + 4) << 32; }
 }

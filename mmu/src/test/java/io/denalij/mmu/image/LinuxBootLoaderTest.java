@@ -118,6 +118,20 @@ class LinuxBootLoaderTest {
         assertEquals(0, ram.read32(ZP + 0x070));                       // no RSDP given
     }
 
+    /** A relocatable kernel unpacks at pref_address: RAM must reach pref_address + init_size, and the initrd stay above. */
+    @Test void initSizeCountsFromThePreferredAddress() {
+        byte[] kernel = bzImage(0x20F, 2, pm(), 40 * MiB);
+        ByteBuffer.wrap(kernel).order(ByteOrder.LITTLE_ENDIAN).putLong(0x258, 16L * MiB);
+        assertEquals("guest RAM of 48 MiB is too small for this kernel: it needs memory up to 0x3800000",
+                assertThrows(IllegalArgumentException.class,
+                        () -> LinuxBootLoader.load(new PhysicalMemory(48 * MiB), kernel, null, "", 0)).getMessage());
+        assertEquals("initrd of 10485760 bytes does not fit between the kernel (ends at 0x3800000) and 0x4000000: give more --mem",
+                assertThrows(IllegalArgumentException.class,
+                        () -> LinuxBootLoader.load(ram, kernel, new byte[10 * MiB], "", 0)).getMessage());
+        LinuxBootLoader.Boot boot = LinuxBootLoader.load(ram, kernel, new byte[4 * MiB], "", 0);
+        assertEquals(60L * MiB, boot.initrdAddress());
+    }
+
     @Test void setupSectsZeroMeansFour() {
         LinuxBootLoader.load(ram, bzImage(0x20F, 0, pm(), 0), null, "", 0);
         assertArrayEquals(pm(), bytes(0x100000, 3000));
