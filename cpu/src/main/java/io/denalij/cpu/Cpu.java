@@ -47,6 +47,7 @@ public final class Cpu {
     private final CodeCache cache;
     private final SystemOps systemOps;
     private final Executor executor;
+    private final Interpreter interpreter;
     private boolean stopRequested;
     /** Set by {@link #step()}: return after the first event of any kind. */
     private boolean single;
@@ -70,7 +71,8 @@ public final class Cpu {
         };
         this.cache = new CodeCache(state, mmu);
         this.systemOps = new SystemOps(state, memory, system, fpu, io, cache::flush);
-        this.executor = new Executor(state, memory, cache, new Interpreter(state, memory, system, systemOps));
+        this.interpreter = new Interpreter(state, memory, system, systemOps);
+        this.executor = new Executor(state, memory, cache, interpreter);
     }
 
     public CpuState state() { return s; }
@@ -84,6 +86,14 @@ public final class Cpu {
     /** What CPUID reports (PC mode: a Pentium Pro). */
     public void setCpuid(CpuidModel model) { systemOps.setCpuid(model); }
     public CpuidModel cpuid() { return systemOps.cpuid(); }
+
+    /**
+     * Installs a second execution tier for hot code (the translator's {@code JitEngine}), or with null
+     * goes back to interpreting everything. Blocks interpreted so far keep their run counts.
+     */
+    public void setEngine(ExecutionEngine engine) {
+        executor.setEngine(engine == null ? null : engine.attach(s, memory, interpreter, mmu.ram().writeWatch()));
+    }
 
     /** Installs (or with null removes) a tracer that records every executed instruction. */
     public void setTracer(Tracer tracer) { executor.setTracer(tracer); }

@@ -22,6 +22,11 @@ final class Block {
     /** The blocks execution went on to last time, for the two most recent successor EIPs (a branch taken and not). */
     Block next0, next1;
 
+    /** Code from the second tier ({@link io.denalij.cpu.ExecutionEngine}), once the block ran often enough; null until then or when refused. */
+    io.denalij.cpu.ExecutionEngine.Compiled compiled;
+    /** Interpreted runs so far, counted only while an engine is installed. */
+    int runs;
+
     /** True when some instruction of the block may write memory (and so its own code). */
     final boolean writesMemory;
 

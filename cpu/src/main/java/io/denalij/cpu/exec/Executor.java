@@ -3,6 +3,7 @@ package io.denalij.cpu.exec;
 import static io.denalij.cpu.exec.Dispatch.*;
 
 import io.denalij.cpu.CpuState;
+import io.denalij.cpu.ExecutionEngine;
 import io.denalij.cpu.Memory;
 import io.denalij.cpu.Tracer;
 import io.denalij.cpu.alu.Alu;
@@ -31,6 +32,7 @@ public final class Executor {
     private Tracer tracer;
     private boolean stop;
     private Instruction current;
+    private ExecutionEngine.Machine engine;
 
     public Executor(CpuState s, Memory mem, CodeCache cache, Interpreter interpreter) {
         this.s = s;
@@ -52,14 +54,33 @@ public final class Executor {
     /** EIP of the instruction that raised the exception being handled (or CS:EIP when it was not fetched yet). */
     public int faultingEip() { return current != null ? current.eip : s.eip; }
 
+    /** Installs a second tier for hot blocks (null: interpret everything). See {@link ExecutionEngine}. */
+    public void setEngine(ExecutionEngine.Machine engine) { this.engine = engine; }
+
     /** Runs blocks until {@code icount} reaches {@code stopAt}, or a block hands control back. */
     public void run(long stopAt) {
         current = null;
         Block b = cache.get();
         for (;;) {
-            if (!runBlock(b, stopAt) || !b.chains || stop || s.icount >= stopAt) return;
+            ExecutionEngine.Compiled c = engine == null || tracer != null ? null : compiled(b);
+            boolean chains = b.chains;
+            if (c != null && stopAt - s.icount >= c.length()) {
+                // compiled code leaves EIP and the count at a faulting instruction itself (current stays null)
+                if (!engine.run(c, stopAt, b.ppn, b.gen, b.ppn2, b.gen2)) return;
+                chains |= c.length() < b.code.length; // it covered a prefix: the rest is the next block
+            } else if (!runBlock(b, stopAt)) {
+                return;
+            }
+            if (!chains || stop || s.icount >= stopAt) return;
             b = cache.successor(b);
         }
+    }
+
+    /** The block's compiled code, asked for once when the block has run often enough; null while it is interpreted. */
+    private ExecutionEngine.Compiled compiled(Block b) {
+        ExecutionEngine.Compiled c = b.compiled;
+        if (c == null && ++b.runs == engine.threshold()) b.compiled = c = engine.compile(b.code, b.ops);
+        return c;
     }
 
     /**
