@@ -55,6 +55,16 @@ public final class Cpu {
     private TripleFault tripleFault;
 
     public Cpu(CpuState state, Mmu mmu, IoBus io, InterruptController pic, VirtualClock clock) {
+        this(state, mmu, io, pic, clock, CodeCache.DEFAULT_SLOTS, null);
+    }
+
+    /**
+     * A CPU whose decoded-code cache has {@code codeCacheSlots} slots (a power of two) and, with
+     * {@code sharedCode}, takes blocks decoded from copy-on-write shared pages from the other
+     * machines of the same image: for many small machines in one JVM (Denali VMs).
+     */
+    public Cpu(CpuState state, Mmu mmu, IoBus io, InterruptController pic, VirtualClock clock, int codeCacheSlots,
+               io.denalij.cpu.exec.SharedCode sharedCode) {
         this.s = state;
         this.mmu = mmu;
         this.io = io;
@@ -69,7 +79,7 @@ public final class Cpu {
             }
             @Override public void fwait() { x87.fwait(); }
         };
-        this.cache = new CodeCache(state, mmu);
+        this.cache = new CodeCache(state, mmu, codeCacheSlots, sharedCode);
         this.systemOps = new SystemOps(state, memory, system, fpu, io, cache::flush);
         this.interpreter = new Interpreter(state, memory, system, systemOps);
         this.executor = new Executor(state, memory, cache, interpreter);

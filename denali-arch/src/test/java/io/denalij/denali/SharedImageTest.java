@@ -45,6 +45,44 @@ class SharedImageTest {
         }
     }
 
+    /**
+     * VM 0 runs code on the image's second page (decoded once, shared with the image's other VMs);
+     * any other VM first patches that code in its own copy of the page, then runs it.
+     */
+    static byte[] patcherOnVmId() {
+        int target = Asm.BASE + 0x1000;
+        Asm a = new Asm();
+        a.load(Asm.EAX, 0x8);                 // vm_id
+        a.bytes(0x85, 0xC0);                  // test eax, eax
+        a.je("run");
+        a.store(target + 1, 0x66);            // patch mov ebx, imm32
+        a.label("run");
+        a.movImm(Asm.ECX, target);
+        a.bytes(0xFF, 0xE1);                  // jmp ecx
+        while (a.here() < target) a.bytes(0x90);
+        a.movImm(Asm.EBX, 0x55).terminate();
+        return a.elf();
+    }
+
+    @Test void decodedCodeIsSharedOnlyWhileTheVmStillMapsTheImagesPage() {
+        GuestImage image = GuestImage.load(patcherOnVmId(), Harness.MEM);
+        try (IoExecutor io = new IoExecutor(1)) {
+            DenaliMachine first = DenaliMachine.boot(DenaliConfig.of(0, Harness.MEM, OutputStream.nullOutputStream(), io), image);
+            assertEquals(new Quantum.Terminated(0x55), Harness.runUntilStopped(first, 10));
+            int shared = image.sharedBlocks();
+            assertTrue(shared >= 2, "the blocks VM 0 ran are shared: " + shared);
+            DenaliMachine patcher = DenaliMachine.boot(DenaliConfig.of(1, Harness.MEM, OutputStream.nullOutputStream(), io), image);
+            assertEquals(new Quantum.Terminated(0x66), Harness.runUntilStopped(patcher, 10),
+                    "VM 1 runs its patched copy, not VM 0's decoded block");
+            DenaliMachine again = DenaliMachine.boot(DenaliConfig.of(0, Harness.MEM, OutputStream.nullOutputStream(), io), image);
+            assertEquals(new Quantum.Terminated(0x55), Harness.runUntilStopped(again, 10), "the image's code is intact");
+            assertEquals(shared + 1, image.sharedBlocks(), "only VM 1's first block (up to the patch) was new to share");
+            first.close();
+            patcher.close();
+            again.close();
+        }
+    }
+
     @Test void anImageLoadedForMoreMemoryIsCheckedAgainstEachVm() {
         byte[] elf = Elf.executable(0xF0000, java.util.Arrays.copyOf(new byte[] {0x0F, 0x3F, 0x00}, 16), 0x20000, 0xF0000, 3);
         GuestImage image = GuestImage.load(elf, 2 << 20);

@@ -33,6 +33,27 @@ final class Block {
     /** True when execution may go straight on to the next block: the block ended in a near branch or at its size limit. */
     final boolean chains;
 
+    /**
+     * A block for this CPU with the decoded content of {@code template} (a block decoded from the
+     * same bytes by another CPU: see {@link SharedCode}); the arrays are shared, never written.
+     */
+    Block(Block template, long epoch, int ppn, int gen, int ppn2, int gen2) {
+        this.eip = template.eip;
+        this.csBase = template.csBase;
+        this.csLimit = template.csLimit;
+        this.mode = template.mode;
+        this.epoch = epoch;
+        this.ppn = ppn;
+        this.gen = gen;
+        this.ppn2 = ppn2;
+        this.gen2 = gen2;
+        this.code = template.code;
+        this.ops = template.ops;
+        this.kinds = template.kinds;
+        this.writesMemory = template.writesMemory;
+        this.chains = template.chains;
+    }
+
     Block(int eip, int csBase, int csLimit, int mode, long epoch, int ppn, int gen, int ppn2, int gen2,
           Instruction[] code, Op[] ops) {
         this.eip = eip;

@@ -21,7 +21,8 @@ import java.util.List;
  * default size, the privilege level (user pages), and the paging context (CR0/CR3/CR4 and INVLPG).
  */
 public final class CodeCache {
-    private static final int SLOTS = 1 << 13;
+    /** Slots of a PC's cache (an OS runs a lot of code); {@link #CodeCache(CpuState, Mmu, int, SharedCode)} picks others. */
+    public static final int DEFAULT_SLOTS = 1 << 13;
     static final int MAX_BLOCK = 32;
 
     private final CpuState s;
@@ -29,7 +30,10 @@ public final class CodeCache {
     private final PhysicalMemory ram;
     private final WriteWatch watch;
     private final Decoder decoder = new Decoder();
-    private final Block[] slots = new Block[SLOTS];
+    private final Block[] slots;
+    private final int slotShift;
+    /** Blocks decoded from pages shared copy-on-write with other machines, or null. */
+    private final SharedCode shared;
     private long epoch;
     private int cr0, cr3, cr4;
     private long decodedBlocks;
@@ -41,6 +45,20 @@ public final class CodeCache {
     private final Decoder.Fetcher fetcher = this::fetch;
 
     public CodeCache(CpuState s, Mmu mmu) {
+        this(s, mmu, DEFAULT_SLOTS, null);
+    }
+
+    /**
+     * A cache of {@code slots} entries (a power of two). With {@code shared}, a block whose code lies
+     * in pages mapped shared ({@link PhysicalMemory#mapShared}) and paging off is taken from (or
+     * given to) the machines that share those pages, instead of being decoded again: 100,000 VMs
+     * of one image then hold one copy of its decoded code, and each a small table of blocks.
+     */
+    public CodeCache(CpuState s, Mmu mmu, int slots, SharedCode shared) {
+        if (slots < 2 || Integer.bitCount(slots) != 1) throw new IllegalArgumentException("code cache slots must be a power of two >= 2");
+        this.slots = new Block[slots];
+        this.slotShift = 32 - Integer.numberOfTrailingZeros(slots);
+        this.shared = shared;
         this.s = s;
         this.mmu = mmu;
         this.ram = mmu.ram();
@@ -53,8 +71,8 @@ public final class CodeCache {
 
     public long decodedBlocks() { return decodedBlocks; }
 
-    private static int slot(int eip, int csBase) {
-        return ((eip + csBase) * 0x9E37_79B1 >>> 19) & (SLOTS - 1);
+    private int slot(int eip, int csBase) {
+        return (eip + csBase) * 0x9E37_79B1 >>> slotShift;
     }
 
     private int mode() {
@@ -135,6 +153,32 @@ public final class CodeCache {
     }
 
     private Block decode(int eip, Segment cs) {
+        byte[] sharedPage = null;
+        if (shared != null && !mmu.pagingEnabled()) {
+            int first = (cs.base + eip) >>> PhysicalMemory.PAGE_SHIFT;
+            if (ram.isShared(first)) {
+                sharedPage = ram.pageForRead(first);
+                Block t = shared.find(sharedPage, eip, cs.base, cs.limit, mode(), ram);
+                if (t != null) return adopt(t);
+            }
+        }
+        Block b = decodeHere(eip, cs);
+        // Offer it to the other machines only if every byte came from shared pages (still shared: nothing wrote them).
+        if (sharedPage != null && b.ppn >= 0 && ram.isShared(b.ppn) && ram.pageForRead(b.ppn) == sharedPage
+                && (b.ppn2 < 0 || ram.isShared(b.ppn2))) {
+            shared.offer(sharedPage, b.ppn2 < 0 ? null : ram.pageForRead(b.ppn2), b);
+        }
+        return b;
+    }
+
+    /** This machine's block with the content another machine decoded from the same shared pages. */
+    private Block adopt(Block t) {
+        watch.watch(t.ppn);
+        if (t.ppn2 >= 0) watch.watch(t.ppn2);
+        return new Block(t, epoch, t.ppn, watch.generation(t.ppn), t.ppn2, t.ppn2 >= 0 ? watch.generation(t.ppn2) : 0);
+    }
+
+    private Block decodeHere(int eip, Segment cs) {
         decodedBlocks++;
         boolean code32 = s.code32();
         fetchBase = cs.base; fetchLimit = cs.limit; fetchFlat = cs.flat; fetchUser = s.cpl == 3; fetch32 = code32;
