@@ -61,6 +61,9 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--trace", paramLabel = "N", description = "when the guest faults or hangs, print the last N executed instructions (address, bytes, disassembly, registers)")
     int trace;
 
+    @Option(names = "--engine", paramLabel = "interp|jit", description = "execution engine (default: ${DEFAULT-VALUE})")
+    String engine = "interp";
+
     @Option(names = "--max-instructions", paramLabel = "N", description = "stop after N guest instructions (0 = no limit)")
     long maxInstructions;
 
@@ -74,7 +77,9 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
             throw new DenaliMain.UserError("--bios runs the ROM from the reset vector: it does not go with --kernel or --initrd");
         }
 
+        io.denalij.cpu.ExecutionEngine executionEngine = EngineOption.parse(engine);
         PcMachine machine = new PcMachine(new PcMachine.Config((long) memMiB << 20, System.out, trace));
+        if (executionEngine != null) machine.cpu().setEngine(executionEngine);
         load(machine);
         OutputStream debugOut = debugcon == null ? null : openDebugcon(debugcon);
         if (debugOut != null) machine.attachDebugConsole(debugOut);

@@ -72,11 +72,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     List<String> hostfwds = new ArrayList<>();
 
     @Override public Integer call() throws IOException {
-        switch (engine) {
-            case "interp" -> { }
-            case "jit" -> throw new DenaliMain.UserError("--engine jit: the translator is not built yet (a later issue); use --engine interp");
-            default -> throw new DenaliMain.UserError("--engine must be interp or jit, not " + engine);
-        }
+        EngineOption.parse(engine); // a wrong name is an error before anything starts
         if (memMiB < 1 || memMiB > 3584) throw new DenaliMain.UserError("--mem must be between 1 and 3584 MiB, not " + memMiB);
         if (disks.size() > 4) throw new DenaliMain.UserError("at most 4 --disk options, not " + disks.size());
         if (maxInstructions < 0 || timeoutSeconds < 0) throw new DenaliMain.UserError("limits must not be negative");
@@ -110,6 +106,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 config = DenaliConfig.of(vmId, (long) memMiB << 20, console, io).withCmdline(cmdline).withDisks(attached)
                         .withWakeup(runner.waker());
                 vm = DenaliMachine.boot(config, elf);
+                io.denalij.cpu.ExecutionEngine executionEngine = EngineOption.parse(engine);
+                if (executionEngine != null) vm.cpu().setEngine(executionEngine);
             } catch (IllegalArgumentException e) {
                 attached.forEach(VirtualDisk::close);
                 throw new DenaliMain.UserError(image + ": " + e.getMessage());

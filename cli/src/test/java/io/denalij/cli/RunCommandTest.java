@@ -207,7 +207,15 @@ class RunCommandTest {
     }
 
     @Test
-    void jitIsNotSilentlyInterp() {
-        oneLineError(denali("run", image("hello"), "--engine", "jit"), "translator is not built yet");
+    void jitGivesTheInterpretersOutput() {
+        PcCommandTest.Result interp = denali("run", image("hello"), "--engine", "interp", "--cmdline", "a b");
+        PcCommandTest.Result jit = denali("run", image("hello"), "--engine", "jit", "--cmdline", "a b");
+        assertEquals(0, jit.status(), jit.err());
+        assertEquals(interp.out(), jit.out());
+    }
+
+    @Test
+    void unknownEngineIsAnError() {
+        oneLineError(denali("run", image("hello"), "--engine", "qemu"), "--engine must be interp or jit, not qemu");
     }
 }
