@@ -7,7 +7,7 @@
 # native: testimages/images/linux/compute WORKLOAD (the same C source built as a 32-bit Linux program)
 # qemu:   qemu-system-i386 -kernel compute.elf -append WORKLOAD -serial stdio -display none
 #         -device isa-debug-exit,iobase=0xf4,iosize=0x04   (apt-get install qemu-system-x86)
-# denali: ./denali pc --kernel compute.elf --append WORKLOAD
+# denali: ./denali pc --engine interp|jit --kernel compute.elf --append WORKLOAD   (both engines)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs=3
@@ -38,7 +38,7 @@ ratio() { if [ "$1" = "-" ] || [ "$2" = "-" ]; then echo "-"; else awk -v a="$1"
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# command: bench/compare.sh -n $runs ${workloads[*]}   (best of $runs, seconds, end to end)"
-printf '%-8s %9s %9s %9s %14s %14s\n' workload native qemu denali denali/native denali/qemu
+printf '%-8s %9s %9s %9s %9s %11s %11s %11s\n' workload native qemu interp jit jit/native jit/qemu interp/qemu
 for w in "${workloads[@]}"; do
   tn=$(best_time "$native" "$w")
   tq="-"
@@ -46,6 +46,7 @@ for w in "${workloads[@]}"; do
     tq=$(best_time "$qemu" -kernel "$kernel" -append "$w" -serial stdio -display none -monitor none -no-reboot \
          -device isa-debug-exit,iobase=0xf4,iosize=0x04)
   fi
-  td=$(best_time "$here/denali" pc --kernel "$kernel" --append "$w")
-  printf '%-8s %9s %9s %9s %14s %14s\n' "$w" "$tn" "$tq" "$td" "$(ratio "$td" "$tn")" "$(ratio "$td" "$tq")"
+  ti=$(best_time "$here/denali" pc --engine interp --kernel "$kernel" --append "$w")
+  tj=$(best_time "$here/denali" pc --engine jit --kernel "$kernel" --append "$w")
+  printf '%-8s %9s %9s %9s %9s %11s %11s %11s\n' "$w" "$tn" "$tq" "$ti" "$tj" "$(ratio "$tj" "$tn")" "$(ratio "$tj" "$tq")" "$(ratio "$ti" "$tq")"
 done
