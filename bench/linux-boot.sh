@@ -20,34 +20,8 @@ busybox="${files[1]}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# The initramfs: busybox, /dev/console, and an /init that mounts /proc and starts a shell on the console.
-python3 - "$busybox" "$work/initramfs.cpio" <<'EOF'
-import sys
-busybox = open(sys.argv[1], 'rb').read()
-init = b"""#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t devtmpfs dev /dev
-exec setsid cttyhack sh
-"""
-out = bytearray()
-def entry(name, mode, data=b'', rdev=(0, 0), ino=[1]):
-    n = name.encode() + b'\0'
-    fields = [ino[0], mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(n), 0]
-    ino[0] += 1
-    out.extend(b'070701' + b''.join(b'%08X' % f for f in fields) + n)
-    out.extend(b'\0' * (-len(out) % 4))
-    out.extend(data)
-    out.extend(b'\0' * (-len(out) % 4))
-for d in ['bin', 'dev', 'proc', 'sys', 'tmp']:
-    entry(d, 0o40755)
-entry('dev/console', 0o20600, rdev=(5, 1))
-entry('bin/busybox', 0o100755, busybox)
-entry('init', 0o100755, init)
-entry('TRAILER!!!', 0)
-open(sys.argv[2], 'wb').write(out)
-EOF
+# The initramfs: busybox, /dev/console, and an /init that mounts /proc and /dev and starts a shell on the console.
+python3 "$here/scripts/make-initramfs.py" "$busybox" "$work/initramfs.cpio"
 
 # Build Denali-J before timing anything (DENALI may name another launcher of the same command line).
 denali="${DENALI:-$here/denali}"
