@@ -111,7 +111,9 @@ final class Gatekeeper implements Runnable {
                 continue;
             }
             long excess = resident - pendingEviction + need - budget;
-            if (excess > 0) requestEvictions(excess);
+            // Idle residents go at once: then try the head again. Runnable ones leave when a carrier
+            // hands them over; until then the head waits.
+            if (excess > 0 && requestEvictions(excess) > 0) continue;
             break;
         }
         if (waiting.isEmpty()) {
@@ -141,8 +143,11 @@ final class Gatekeeper implements Runnable {
         }
     }
 
-    /** Swaps out up to {@code excess} pages' worth of residents, in the policy's order. */
-    private void requestEvictions(long excess) {
+    /**
+     * Swaps out up to {@code excess} pages' worth of residents, in the policy's order; returns the
+     * pages freed at once (idle VMs). Runnable VMs are only flagged for their carrier to hand over.
+     */
+    private long requestEvictions(long excess) {
         List<VmSlot> chosen = new ArrayList<>();
         List<VmSlot> gone = new ArrayList<>();
         long freed = 0;
@@ -161,10 +166,16 @@ final class Gatekeeper implements Runnable {
             }
         }
         gone.forEach(policy::left);
+        long freedNow = 0;
         for (VmSlot v : chosen) {
             if (v.cas(VmSlot.IDLE, VmSlot.SWAPPING)) {
-                if (swapOut(v)) settleSwappedIdle(v);
-                else scheduler.requeue(v, true);
+                int pages = v.countedPages;
+                if (swapOut(v)) {
+                    freedNow += pages;
+                    settleSwappedIdle(v);
+                } else {
+                    scheduler.requeue(v, true);
+                }
             } else if (v.state() != VmSlot.DONE) {
                 // Runnable or running: the carrier that next touches it hands it over.
                 v.evictPages = v.countedPages;
@@ -172,6 +183,7 @@ final class Gatekeeper implements Runnable {
                 v.evictRequested = true;
             }
         }
+        return freedNow;
     }
 
     /** A VM swapped out while idle: it sleeps on, unless its deadline passed or an event came meanwhile. */
