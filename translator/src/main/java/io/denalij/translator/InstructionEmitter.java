@@ -333,6 +333,7 @@ final class InstructionEmitter {
     // ---------------------------------------------------------------- flags
 
     void loadFlags() {
+        forgetFlags();
         for (String[] f : FLAG_FIELDS) {
             mv.visitVarInsn(ALOAD, L_S);
             mv.visitFieldInsn(GETFIELD, STATE, f[0], "I");
@@ -367,14 +368,74 @@ final class InstructionEmitter {
         mv.visitMethodInsn(INVOKESTATIC, LAZY, "cf", "(IIIII)I", false);
     }
 
-    /** Pushes condition {@code cc} as a boolean. */
+    /**
+     * The flags producer earlier in this pass whose kind is known here (a Flags op, LOGIC for
+     * AND/OR/XOR/TEST, or UNKNOWN): lets a condition compile to one int compare without relying on
+     * HotSpot to fold {@link LazyFlags#condition}. Reset wherever the flags come from the state.
+     */
+    private int knownOp = UNKNOWN;
+    private static final int UNKNOWN = -1, LOGIC = 100;
+
+    /** Flags locals were (re)loaded from the state: nothing is known about them. */
+    void forgetFlags() { knownOp = UNKNOWN; }
+
+    /** Pushes condition {@code cc} as a boolean (0 or 1). */
     private void condition(int cc) {
+        int test = (cc >> 1) & 7;
+        boolean negate = (cc & 1) != 0;
+        if (knownOp == Flags.SUB && test != 0 && test != 5) {
+            boolean unsigned = test == 1 || test == 3;
+            if (test == 4) {
+                mv.visitVarInsn(ILOAD, L_FRES);
+                bool(negate ? IFGE : IFLT);
+                return;
+            }
+            mv.visitVarInsn(ILOAD, L_FS1);
+            if (unsigned) { iconst(Integer.MIN_VALUE); mv.visitInsn(IXOR); }
+            mv.visitVarInsn(ILOAD, L_FS2);
+            if (unsigned) { iconst(Integer.MIN_VALUE); mv.visitInsn(IXOR); }
+            int jump = switch (test) {
+                case 1, 6 -> negate ? IF_ICMPGE : IF_ICMPLT;
+                case 2 -> negate ? IF_ICMPNE : IF_ICMPEQ;
+                default -> negate ? IF_ICMPGT : IF_ICMPLE; // 3, 7
+            };
+            bool(jump);
+            return;
+        }
+        if (knownOp == LOGIC && test != 5) { // CF = OF = 0
+            if (test <= 1) { iconst(negate ? 1 : 0); return; }
+            mv.visitVarInsn(ILOAD, L_FRES);
+            int jump = switch (test) {
+                case 2, 3 -> negate ? IFNE : IFEQ;
+                case 4, 6 -> negate ? IFGE : IFLT;
+                default -> negate ? IFGT : IFLE; // 7
+            };
+            bool(jump);
+            return;
+        }
+        if (knownOp != UNKNOWN && (test == 2 || test == 4)) { // ZF and SF follow from the result after any op
+            mv.visitVarInsn(ILOAD, L_FRES);
+            bool(test == 2 ? (negate ? IFNE : IFEQ) : (negate ? IFGE : IFLT));
+            return;
+        }
         pushLazy();
         iconst(cc);
         mv.visitMethodInsn(INVOKESTATIC, LAZY, "condition", "(IIIIII)Z", false);
     }
 
+    /** Pushes 1 if {@code jump} (consuming its operands) would be taken, else 0. */
+    private void bool(int jump) {
+        Label yes = new Label(), end = new Label();
+        mv.visitJumpInsn(jump, yes);
+        iconst(0);
+        mv.visitJumpInsn(GOTO, end);
+        mv.visitLabel(yes);
+        iconst(1);
+        mv.visitLabel(end);
+    }
+
     private void setLazy(int op, boolean withSources) {
+        knownOp = op == Flags.RESULT && !withSources ? LOGIC : op;
         iconst(op);
         mv.visitVarInsn(ISTORE, L_FOP);
         mv.visitVarInsn(ILOAD, L_R);
