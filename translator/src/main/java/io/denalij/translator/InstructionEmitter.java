@@ -362,8 +362,33 @@ final class InstructionEmitter {
         mv.visitFieldInsn(GETFIELD, STATE, "eflags", "I");
     }
 
-    /** Pushes CF as 0 or 1. */
+    /** Pushes CF as 0 or 1 (inline when the producer earlier in this pass is known). */
     private void carry() {
+        switch (knownOp) {
+            case LOGIC -> { iconst(0); return; }
+            case Flags.INC, Flags.DEC -> { mv.visitVarInsn(ILOAD, L_FS2); return; }
+            case Flags.SUB -> { // unsigned a < b
+                mv.visitVarInsn(ILOAD, L_FS1);
+                iconst(Integer.MIN_VALUE);
+                mv.visitInsn(IXOR);
+                mv.visitVarInsn(ILOAD, L_FS2);
+                iconst(Integer.MIN_VALUE);
+                mv.visitInsn(IXOR);
+                bool(IF_ICMPLT);
+                return;
+            }
+            case Flags.ADD -> { // unsigned r < a
+                mv.visitVarInsn(ILOAD, L_FRES);
+                iconst(Integer.MIN_VALUE);
+                mv.visitInsn(IXOR);
+                mv.visitVarInsn(ILOAD, L_FS1);
+                iconst(Integer.MIN_VALUE);
+                mv.visitInsn(IXOR);
+                bool(IF_ICMPLT);
+                return;
+            }
+            default -> { }
+        }
         pushLazy();
         mv.visitMethodInsn(INVOKESTATIC, LAZY, "cf", "(IIIII)I", false);
     }
