@@ -8,14 +8,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 7's bar: Debian 12's stock i386 kernel (linux-image-6.1.0-*-686) boots with a busybox initramfs, its
  * /init script runs busybox applets (mount, awk, md5sum, seq) whose every output line is checked, and
  * {@code poweroff -f} turns the machine off through ACPI. Both packages come from Debian's archive at test
- * time ({@link DebianI386}).
+ * time ({@link DebianI386}). It runs once per execution engine: the interpreter alone and with the translator.
  */
 class LinuxBootTest {
     /** The kernel command line of the test (and of bench/linux-boot.sh): serial console, no crypto self-tests. */
@@ -63,19 +64,22 @@ class LinuxBootTest {
                 .finish();
     }
 
-    @Test
+    @ParameterizedTest(name = "engine {0}")
+    @ValueSource(strings = {"interp", "jit"})
     @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
-    void debianKernelBootsRunsBusyboxAndPowersOff() throws Exception {
+    void debianKernelBootsRunsBusyboxAndPowersOff(String engine) throws Exception {
         DebianI386 debian = DebianI386.fetch();
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         PcMachine pc = new PcMachine(new PcMachine.Config(256L << 20, serial, 64));
+        io.denalij.cpu.ExecutionEngine second = EngineOption.parse(engine);
+        if (second != null) pc.cpu().setEngine(second);
         pc.loadLinux(Files.readAllBytes(debian.vmlinuz()), initramfs(Files.readAllBytes(debian.busybox())), CMDLINE);
         long t0 = System.nanoTime();
         PcMachine.Outcome outcome = pc.run(0, 15L * 60 * 1_000_000_000L);
         double seconds = (System.nanoTime() - t0) / 1e9;
         String out = serial.toString(StandardCharsets.ISO_8859_1).replace("\r", "");
-        System.out.printf("linux boot: %s after %.1f s host time, %d instructions, %.3f s virtual%n",
-                outcome.kind(), seconds, pc.state().icount, pc.clock().nowNs() / 1e9);
+        System.out.printf("linux boot (%s): %s after %.1f s host time, %d instructions, %.3f s virtual%n",
+                engine, outcome.kind(), seconds, pc.state().icount, pc.clock().nowNs() / 1e9);
 
         List<String> lines = out.lines().filter(l -> l.startsWith("denali: ")).toList();
         String context = "serial output:\n" + out + "\n" + outcome.detail() + "\n" + outcome.trace();
