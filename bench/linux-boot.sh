@@ -34,6 +34,8 @@ commands = {
     'qemu-system-i386': ['qemu-system-i386', '-kernel', kernel, '-initrd', initrd, '-append', cmdline,
                          '-m', '256', '-nographic', '-no-reboot', '-monitor', 'none'],
     'denali pc': [denali, 'pc', '--kernel', kernel, '--initrd', initrd, '--append', cmdline, '--mem', '256'],
+    'denali pc --engine jit': [denali, 'pc', '--engine', 'jit', '--kernel', kernel, '--initrd', initrd,
+                               '--append', cmdline, '--mem', '256'],
 }
 
 def one(cmd):
@@ -59,5 +61,5 @@ print(f'kernel {os.path.basename(kernel)} ({os.path.getsize(kernel)} bytes), app
 for name, cmd in commands.items():
     for r in range(runs):
         shell, total = one(cmd)
-        print(f'{name:18s} run {r + 1}: boot to shell {shell:6.2f} s, to power-off {total:6.2f} s', flush=True)
+        print(f'{name:22s} run {r + 1}: boot to shell {shell:6.2f} s, to power-off {total:6.2f} s', flush=True)
 EOF
