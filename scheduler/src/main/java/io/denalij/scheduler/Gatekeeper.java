@@ -26,6 +26,8 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 final class Gatekeeper implements Runnable {
     /** How many residents a single look for victims examines, so one pass stays cheap with 100,000 VMs. */
     private static final int SCAN_LIMIT = 256;
+    /** Waiting VMs whose admission one round of evictions prepares. */
+    private static final int ADMIT_BATCH = 64;
     /**
      * Page arrays kept from swap-outs for the next swap-ins: swapping goes on all the time under a
      * tight budget (a million VM swaps a minute with 100,000 VMs), and without reuse each one
@@ -117,7 +119,10 @@ final class Gatekeeper implements Runnable {
                 admit(head);
                 continue;
             }
-            long excess = resident - pendingEviction + need - budget;
+            // Make room for a batch of waiting VMs, not just the head: a runnable resident leaves only
+            // when its turn on a carrier comes, so asking one at a time would admit one VM per
+            // round of the whole run queue.
+            long excess = resident - pendingEviction + batchNeed(peak) - budget;
             // Idle residents go at once: then try the head again. Runnable ones leave when a carrier
             // hands them over; until then the head waits.
             if (excess > 0 && requestEvictions(excess) > 0) continue;
@@ -128,6 +133,17 @@ final class Gatekeeper implements Runnable {
             if (excess > 0) requestEvictions(excess);
         }
         waitingCount = waiting.size();
+    }
+
+    /** Pages the first {@link #ADMIT_BATCH} waiting VMs need, as the admission test counts them. */
+    private long batchNeed(long peak) {
+        long sum = 0;
+        int n = 0;
+        for (VmSlot v : waiting) {
+            sum += Math.max(v.swappedOut() ? v.swappedPpns.length : v.countedPages, peak) + headroom;
+            if (++n == ADMIT_BATCH) break;
+        }
+        return sum;
     }
 
     private void takeHandover(VmSlot vm) {
