@@ -362,31 +362,24 @@ final class InstructionEmitter {
         mv.visitFieldInsn(GETFIELD, STATE, "eflags", "I");
     }
 
+    /** Pushes 1 if local {@code a} < local {@code b} as unsigned ints, else 0 (both flipped by the sign bit). */
+    private void unsignedLess(int a, int b) {
+        mv.visitVarInsn(ILOAD, a);
+        iconst(Integer.MIN_VALUE);
+        mv.visitInsn(IXOR);
+        mv.visitVarInsn(ILOAD, b);
+        iconst(Integer.MIN_VALUE);
+        mv.visitInsn(IXOR);
+        bool(IF_ICMPLT);
+    }
+
     /** Pushes CF as 0 or 1 (inline when the producer earlier in this pass is known). */
     private void carry() {
         switch (knownOp) {
             case LOGIC -> { iconst(0); return; }
             case Flags.INC, Flags.DEC -> { mv.visitVarInsn(ILOAD, L_FS2); return; }
-            case Flags.SUB -> { // unsigned a < b
-                mv.visitVarInsn(ILOAD, L_FS1);
-                iconst(Integer.MIN_VALUE);
-                mv.visitInsn(IXOR);
-                mv.visitVarInsn(ILOAD, L_FS2);
-                iconst(Integer.MIN_VALUE);
-                mv.visitInsn(IXOR);
-                bool(IF_ICMPLT);
-                return;
-            }
-            case Flags.ADD -> { // unsigned r < a
-                mv.visitVarInsn(ILOAD, L_FRES);
-                iconst(Integer.MIN_VALUE);
-                mv.visitInsn(IXOR);
-                mv.visitVarInsn(ILOAD, L_FS1);
-                iconst(Integer.MIN_VALUE);
-                mv.visitInsn(IXOR);
-                bool(IF_ICMPLT);
-                return;
-            }
+            case Flags.SUB -> { unsignedLess(L_FS1, L_FS2); return; }   // borrow: a < b unsigned
+            case Flags.ADD -> { unsignedLess(L_FRES, L_FS1); return; }  // carry: r < a unsigned
             default -> { }
         }
         pushLazy();
