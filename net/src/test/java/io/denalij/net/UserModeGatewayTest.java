@@ -190,6 +190,9 @@ class UserModeGatewayTest {
              GatewayHarness h = new GatewayHarness(quick(), VM)) {
             host.submit(() -> {
                 Socket s = server.accept();
+                // Wait for the guest's byte first: resetting straight after accept can beat the gateway's
+                // SYN-ACK to the guest (the test is about a reset on an established flow, not a refused one).
+                s.getInputStream().read();
                 s.setSoLinger(true, 0);
                 s.close(); // an abortive close: RST
                 return null;
