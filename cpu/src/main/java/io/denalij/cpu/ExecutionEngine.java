@@ -24,19 +24,40 @@ public interface ExecutionEngine {
         int length();
     }
 
+    /** A decoded block: its instructions, the ops they execute as, and whether execution may go straight on after it. */
+    record Code(Instruction[] instructions, Op[] ops, boolean chains) { }
+
+    /**
+     * The blocks near the one being compiled that compiled code may run without going back to the
+     * executor: blocks decoded in the same mode from the same code page (so that the page checks the
+     * executor made for the first block cover them too).
+     */
+    interface Neighbours {
+        /** The block at {@code eip}, or null when it is outside the page, cannot be decoded, or crosses into another page. */
+        Code at(int eip);
+
+        Neighbours NONE = eip -> null;
+    }
+
     /** One machine's view of the engine. */
     interface Machine {
         /** Interpreted executions of a block before it is compiled. */
         int threshold();
 
-        /** Compiled code for the block (instructions and the ops they execute as), or null to keep interpreting it. */
-        Compiled compile(Instruction[] code, Op[] ops);
+        /**
+         * Compiled code for the block (instructions and the ops they execute as), or null to keep
+         * interpreting it. The code may go on into {@code neighbours} (a loop's other blocks, a
+         * called function) as long as the budget allows; it always starts at the block's first
+         * instruction.
+         */
+        Compiled compile(Instruction[] code, Op[] ops, Neighbours neighbours);
 
         /**
          * Runs compiled code from its first instruction, as the interpreter would have run the same
          * instructions (state, EIP, instruction count, and on a fault EIP and count at the faulting
          * instruction). The block's code pages and their write generations (ppn -1: none) let it stop
-         * after a store into its own code.
+         * after a store into its own code, or into the code of a neighbour it went on to (neighbours lie
+         * in the block's first page).
          *
          * @return false when it stopped early because it wrote to its own code
          */

@@ -13,6 +13,9 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Type;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Turns one decoded guest block into the bytes of a {@link TranslatedBlock} subclass.
  *
@@ -45,8 +48,13 @@ public final class BlockTranslator {
     /** Generated methods above this many bytes of class file are refused, to stay under HugeMethodLimit (8000). */
     static final int MAX_CLASS_BYTES = 7500;
 
-    /** The class file for {@code code}, or null when it would be too large for C2 to compile. */
+    /** The class file for the one block {@code code}, or null when it would be too large for C2 to compile. */
     public byte[] translate(String internalName, Instruction[] code, Op[] ops) {
+        return translate(internalName, Region.single(code, ops));
+    }
+
+    /** The class file for {@code region}, or null when it would be too large for C2 to compile. */
+    byte[] translate(String internalName, Region region) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
         };
@@ -54,7 +62,7 @@ public final class BlockTranslator {
         constructor(cw);
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + CTX + ";J)Z", null, null);
         mv.visitCode();
-        new Body(mv, code, ops, usedRegisters(code, ops)).emit();
+        new Body(mv, region, usedRegisters(region.code, region.ops)).emit();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
@@ -82,12 +90,13 @@ public final class BlockTranslator {
     }
 
     private static void constructor(ClassWriter cw) {
-        String desc = "([L" + INSN + ";[L" + OP + ";)V";
+        String desc = "([L" + INSN + ";[L" + OP + ";I)V";
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", desc, null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(ALOAD, 1);
         mv.visitVarInsn(ALOAD, 2);
+        mv.visitVarInsn(ILOAD, 3);
         mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", desc, false);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
@@ -103,9 +112,15 @@ public final class BlockTranslator {
         };
     }
 
-    /** The code of one run method. */
+    /**
+     * The code of one run method. {@code L_ICOUNT} holds the instruction count minus the region
+     * index of the running block's first instruction, so that instruction {@code g} of the region
+     * (the value of {@code idx}) always runs with the count {@code L_ICOUNT + g}; going from one
+     * block to another adds a constant to it.
+     */
     private static final class Body {
         private final MethodVisitor mv;
+        private final Region region;
         private final Instruction[] code;
         private final Op[] ops;
         private final InstructionEmitter emit;
@@ -113,52 +128,141 @@ public final class BlockTranslator {
         /** Registers kept in locals (see {@link #usedRegisters}). */
         private final int used;
 
-        Body(MethodVisitor mv, Instruction[] code, Op[] ops, int used) {
+        Body(MethodVisitor mv, Region region, int used) {
             this.mv = mv;
             this.used = used;
-            this.code = code;
-            this.ops = ops;
+            this.region = region;
+            this.code = region.code;
+            this.ops = region.ops;
             this.emit = new InstructionEmitter(mv);
         }
 
         void emit() {
-            int n = code.length;
+            int blocks = region.blocks();
             prologue();
-            Label loop = new Label(), tryStart = new Label(), tryEnd = new Label(), handler = new Label();
+            Label tryStart = new Label(), tryEnd = new Label(), handler = new Label();
+            Label[] entry = new Label[blocks];
+            for (int j = 0; j < blocks; j++) entry[j] = new Label();
             mv.visitTryCatchBlock(tryStart, tryEnd, handler, null);
-            mv.visitLabel(loop);
             mv.visitLabel(tryStart);
-            boolean repeatable = loopsToItself(code);
+            for (int j = 0; j < blocks; j++) {
+                mv.visitLabel(entry[j]);
+                emit.forgetFlags(); // reached from several places: nothing is known about the flags here
+                block(j, entry);
+            }
+            mv.visitLabel(tryEnd);
+            faultHandler(handler);
+        }
+
+        /** Block {@code j}: its instructions, then on to a member or out. */
+        private void block(int j, Label[] entry) {
+            int from = region.start[j], to = region.start[j + 1];
             boolean writes = false;
-            for (int k = 0; k < n; k++) {
+            for (int k = from; k < to; k++) {
                 Instruction in = code[k];
                 emit.iconst(k);
                 mv.visitVarInsn(ISTORE, L_IDX);
-                boolean last = k == n - 1;
-                if (emit.canInline(in, ops[k])) {
-                    emit.instruction(in, ops[k], last);
-                } else {
-                    fallback(k, last);
-                    repeatable &= InstructionEmitter.quiet(ops[k]);
-                }
+                boolean last = k == to - 1;
+                if (emit.canInline(in, ops[k])) emit.instruction(in, ops[k], last);
+                else fallback(k, last);
                 if (in.mayWriteMemory) {
                     writes = true;
                     if (!last) codeWriteCheck(k);
                 }
             }
-            if (!InstructionEmitter.setsNextEip(code[n - 1], ops[n - 1], emit.canInline(code[n - 1], ops[n - 1]))) {
-                emit.iconst(code[n - 1].nextEip);
+            Instruction lastIn = code[to - 1];
+            if (!InstructionEmitter.setsNextEip(lastIn, ops[to - 1], emit.canInline(lastIn, ops[to - 1]))) {
+                emit.iconst(lastIn.nextEip);
                 mv.visitVarInsn(ISTORE, L_NEIP);
             }
-            if (repeatable) repeat(loop, n, writes);
-            exit(n);
+            if (region.continues(j)) successors(j, writes, entry);
+            exit(to);
             mv.visitVarInsn(ALOAD, L_S);
             mv.visitVarInsn(ILOAD, L_NEIP);
             mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
             mv.visitInsn(ICONST_1);
             mv.visitInsn(IRETURN);
-            mv.visitLabel(tryEnd);
-            faultHandler(handler);
+        }
+
+        /**
+         * Jumps to the member at the next EIP when there is one: compares with the static successors,
+         * or a switch over every member after a RET or an indirect branch. Falls through when the
+         * next EIP is no member.
+         */
+        private void successors(int j, boolean writes, Label[] entry) {
+            List<Integer> targets = new ArrayList<>();
+            if (region.dynamicEnd(j)) {
+                for (int m = 0; m < region.blocks(); m++) targets.add(m);
+            } else {
+                for (int eip : region.staticSuccessors(j)) {
+                    int m = region.blockAt(eip);
+                    if (m >= 0 && !targets.contains(m)) targets.add(m);
+                }
+            }
+            if (targets.isEmpty()) return;
+            Label none = new Label();
+            Label[] go = new Label[targets.size()];
+            for (int t = 0; t < go.length; t++) go[t] = new Label();
+            if (region.dynamicEnd(j) && targets.size() > 2) {
+                Integer[] order = targets.toArray(new Integer[0]);
+                java.util.Arrays.sort(order, java.util.Comparator.comparingInt(region::eip));
+                int[] keys = new int[order.length];
+                Label[] labels = new Label[order.length];
+                for (int t = 0; t < order.length; t++) {
+                    keys[t] = region.eip(order[t]);
+                    labels[t] = go[targets.indexOf(order[t])];
+                }
+                mv.visitVarInsn(ILOAD, L_NEIP);
+                mv.visitLookupSwitchInsn(none, keys, labels);
+            } else {
+                for (int t = 0; t < go.length; t++) {
+                    mv.visitVarInsn(ILOAD, L_NEIP);
+                    emit.iconst(region.eip(targets.get(t)));
+                    mv.visitJumpInsn(IF_ICMPEQ, go[t]);
+                }
+                mv.visitJumpInsn(GOTO, none);
+            }
+            int end = region.start[j + 1];
+            for (int t = 0; t < go.length; t++) {
+                int m = targets.get(t);
+                mv.visitLabel(go[t]);
+                transition(end, m, writes, entry[m]);
+            }
+            mv.visitLabel(none);
+        }
+
+        /**
+         * From the end of a block (region index {@code end}) to member {@code m}: re-bases the count,
+         * then leaves at m's start when its code was written or the whole of m does not fit before
+         * {@code stopAt} (the executor then runs it, or stops), and otherwise goes there.
+         */
+        private void transition(int end, int m, boolean writes, Label target) {
+            int start = region.start[m];
+            if (end != start) {
+                mv.visitVarInsn(LLOAD, L_ICOUNT);
+                emit.lconst(end - start);
+                mv.visitInsn(LADD);
+                mv.visitVarInsn(LSTORE, L_ICOUNT);
+            }
+            Label leave = new Label();
+            if (writes) {
+                mv.visitVarInsn(ALOAD, L_CTX);
+                mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "codeChanged", "()Z", false);
+                mv.visitJumpInsn(IFNE, leave);
+            }
+            mv.visitVarInsn(LLOAD, L_ICOUNT);
+            emit.lconst(start + region.length(m));
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(LLOAD, L_STOP);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLE, target);
+            mv.visitLabel(leave);
+            exit(start);
+            mv.visitVarInsn(ALOAD, L_S);
+            emit.iconst(region.eip(m));
+            mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IRETURN);
         }
 
         private void prologue() {
@@ -205,7 +309,7 @@ public final class BlockTranslator {
             emit.spillFlags();
         }
 
-        /** Registers, flags and the instruction count after {@code retired} instructions of this pass. */
+        /** Registers, flags and the instruction count at region index {@code retired} (the instructions before it of this block retired). */
         private void exit(int retired) {
             writeBack();
             mv.visitVarInsn(ALOAD, L_S);
@@ -262,31 +366,6 @@ public final class BlockTranslator {
             mv.visitInsn(ICONST_0);
             mv.visitInsn(IRETURN);
             mv.visitLabel(same);
-        }
-
-        /** Back to the top while the branch went there, a whole further pass fits the budget and the code is unchanged. */
-        private void repeat(Label loop, int n, boolean writes) {
-            Label out = new Label();
-            mv.visitVarInsn(ILOAD, L_NEIP);
-            emit.iconst(code[0].eip);
-            mv.visitJumpInsn(IF_ICMPNE, out);
-            mv.visitVarInsn(LLOAD, L_ICOUNT);
-            emit.lconst(2L * n);
-            mv.visitInsn(LADD);
-            mv.visitVarInsn(LLOAD, L_STOP);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGT, out);
-            if (writes) {
-                mv.visitVarInsn(ALOAD, L_CTX);
-                mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "codeChanged", "()Z", false);
-                mv.visitJumpInsn(IFNE, out);
-            }
-            mv.visitVarInsn(LLOAD, L_ICOUNT);
-            emit.lconst(n);
-            mv.visitInsn(LADD);
-            mv.visitVarInsn(LSTORE, L_ICOUNT);
-            mv.visitJumpInsn(GOTO, loop);
-            mv.visitLabel(out);
         }
 
         /** The precise-exception path: state as before instruction {@code idx}, then rethrow. */

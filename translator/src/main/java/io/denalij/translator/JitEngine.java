@@ -35,7 +35,9 @@ public final class JitEngine implements ExecutionEngine {
         return new Machine() {
             @Override public int threshold() { return threshold; }
 
-            @Override public Compiled compile(Instruction[] code, Op[] ops) { return cache.get(code, ops); }
+            @Override public Compiled compile(Instruction[] code, Op[] ops, Neighbours neighbours) {
+                return cache.get(code, ops, neighbours);
+            }
 
             @Override public boolean run(Compiled code, long stopAt, int ppn, int gen, int ppn2, int gen2) {
                 ctx.enter(ppn, gen, ppn2, gen2);

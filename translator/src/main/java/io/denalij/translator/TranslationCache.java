@@ -1,5 +1,6 @@
 package io.denalij.translator;
 
+import io.denalij.cpu.ExecutionEngine;
 import io.denalij.cpu.decode.Instruction;
 import io.denalij.cpu.decode.Op;
 
@@ -13,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Translations shared by every machine that uses this cache (one per JVM is the intent: pass the
  * same {@link JitEngine} to every machine builder).
  *
- * <p>Key: the block's CS offset, its default operand size, and the exact bytes of its
- * instructions. Generated code depends on nothing else (segment bases, paging, privilege and the
+ * <p>Key: the CS offsets of the region's blocks, its default operand size, and the exact bytes of
+ * its instructions. Generated code depends on nothing else (segment bases, paging, privilege and the
  * machine itself come in through {@link JitContext} at run time), so two VMs running the same image
  * at the same addresses share one translation, and a page rewritten with the same bytes (a reloaded
  * module) finds its old translation again. Each machine's own code cache still checks its page
@@ -30,42 +31,55 @@ public final class TranslationCache {
     private final ConcurrentHashMap<Key, WeakReference<TranslatedBlock>> map = new ConcurrentHashMap<>();
     private final ThreadLocal<BlockTranslator> translators = ThreadLocal.withInitial(BlockTranslator::new);
     private final AtomicLong translated = new AtomicLong(), shared = new AtomicLong(), refused = new AtomicLong(),
-            guestInstructions = new AtomicLong(), classBytes = new AtomicLong(), nanos = new AtomicLong();
+            guestInstructions = new AtomicLong(), blocks = new AtomicLong(), classBytes = new AtomicLong(), nanos = new AtomicLong();
 
     /** What a block is, as far as its translation is concerned. */
-    private record Key(int eip, boolean code32, byte[] bytes, int hash) {
-        static Key of(Instruction[] code) {
+    private record Key(int[] eips, boolean code32, byte[] bytes, int hash) {
+        static Key of(Region r) {
             int total = 0;
-            for (Instruction in : code) total += in.length;
+            for (Instruction in : r.code) total += in.length;
             byte[] b = new byte[total];
             int at = 0;
-            for (Instruction in : code) {
+            for (Instruction in : r.code) {
                 byte[] x = in.bytes();
                 System.arraycopy(x, 0, b, at, x.length);
                 at += x.length;
             }
-            int eip = code[0].eip;
-            boolean c32 = code[0].code32;
-            return new Key(eip, c32, b, (eip * 31 + (c32 ? 1 : 0)) * 31 + Arrays.hashCode(b));
+            int[] eips = new int[r.blocks()];
+            for (int j = 0; j < eips.length; j++) eips[j] = r.eip(j);
+            boolean c32 = r.code[0].code32;
+            return new Key(eips, c32, b, (Arrays.hashCode(eips) * 31 + (c32 ? 1 : 0)) * 31 + Arrays.hashCode(b));
         }
 
         @Override public boolean equals(Object o) {
-            return o instanceof Key k && k.eip == eip && k.code32 == code32 && Arrays.equals(k.bytes, bytes);
+            return o instanceof Key k && Arrays.equals(k.eips, eips) && k.code32 == code32 && Arrays.equals(k.bytes, bytes);
         }
 
         @Override public int hashCode() { return hash; }
     }
 
-    /** The translation of {@code code}, made now or found from any machine; null when the block cannot be translated. */
+    /** The translation of the one block {@code code}, made now or found from any machine; null when it cannot be translated. */
     public TranslatedBlock get(Instruction[] code, Op[] ops) {
-        Key key = Key.of(code);
+        return get(Region.single(code, ops));
+    }
+
+    /**
+     * The translation of block {@code code} together with the neighbours it reaches (its
+     * {@link Region}), made now or found from any machine; null when it cannot be translated.
+     */
+    public TranslatedBlock get(Instruction[] code, Op[] ops, ExecutionEngine.Neighbours neighbours) {
+        return get(Region.discover(code, ops, neighbours, Region.MAX_BLOCKS));
+    }
+
+    private TranslatedBlock get(Region region) {
+        Key key = Key.of(region);
         WeakReference<TranslatedBlock> ref = map.get(key);
         TranslatedBlock t = ref == null ? null : ref.get();
         if (t != null) {
             shared.incrementAndGet();
             return t;
         }
-        t = translate(code, ops);
+        t = translate(region);
         if (t == null) return null;
         map.put(key, new WeakReference<>(t));
         if (map.size() > 4 * translated.get() + 1024) map.values().removeIf(r -> r.get() == null);
@@ -78,23 +92,34 @@ public final class TranslationCache {
      * block would make a method too large for C2.
      */
     public TranslatedBlock translate(Instruction[] code, Op[] ops) {
+        return translate(Region.single(code, ops));
+    }
+
+    /** A fresh translation of {@code region}, or of as many of its first blocks as fit (see {@link #translate(Instruction[], Op[])}). */
+    TranslatedBlock translate(Region region) {
         long t0 = System.nanoTime();
-        byte[] bytes = translators.get().translate(NAME, code, ops);
-        while (bytes == null && code.length > 1) { // too big for C2: translate a prefix, the rest runs as the next block
-            code = Arrays.copyOf(code, code.length / 2);
-            ops = Arrays.copyOf(ops, code.length);
-            bytes = translators.get().translate(NAME, code, ops);
+        byte[] bytes = translators.get().translate(NAME, region);
+        while (bytes == null && region.blocks() > 1) { // too big for C2: fewer blocks
+            region = region.prefix(region.blocks() / 2);
+            bytes = translators.get().translate(NAME, region);
         }
+        while (bytes == null && region.code.length > 1) { // one block still too big: a prefix, the rest runs as the next block
+            region = Region.single(Arrays.copyOf(region.code, region.code.length / 2), Arrays.copyOf(region.ops, region.code.length / 2));
+            bytes = translators.get().translate(NAME, region);
+        }
+        Instruction[] code = region.code;
+        Op[] ops = region.ops;
         if (bytes == null) {
             refused.incrementAndGet();
             return null;
         }
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
-            TranslatedBlock t = (TranslatedBlock) c.getConstructor(Instruction[].class, Op[].class)
-                    .newInstance((Object) code.clone(), (Object) ops.clone());
+            TranslatedBlock t = (TranslatedBlock) c.getConstructor(Instruction[].class, Op[].class, int.class)
+                    .newInstance((Object) code.clone(), (Object) ops.clone(), region.length(0));
             translated.incrementAndGet();
             guestInstructions.addAndGet(code.length);
+            blocks.addAndGet(region.blocks());
             classBytes.addAndGet(bytes.length);
             nanos.addAndGet(System.nanoTime() - t0);
             return t;
@@ -104,15 +129,19 @@ public final class TranslationCache {
         }
     }
 
-    /** Counters: translations made, lookups served by an existing translation, blocks refused (too large). */
-    public record Stats(long translated, long shared, long refused, long guestInstructions, long classBytes, long nanos) {
+    /**
+     * Counters: translations made (each an entry block with its region), lookups served by an
+     * existing translation, blocks refused (too large), and the guest blocks and instructions the
+     * translations cover (a block that is in several regions counts in each).
+     */
+    public record Stats(long translated, long shared, long refused, long guestInstructions, long blocks, long classBytes, long nanos) {
         @Override public String toString() {
-            return String.format("%d blocks translated (%d guest instructions, %d KiB of classes, %.1f ms), %d reused, %d refused",
-                    translated, guestInstructions, classBytes >> 10, nanos / 1e6, shared, refused);
+            return String.format("%d translations (%d guest blocks, %d instructions, %d KiB of classes, %.1f ms), %d reused, %d refused",
+                    translated, blocks, guestInstructions, classBytes >> 10, nanos / 1e6, shared, refused);
         }
     }
 
     public Stats stats() {
-        return new Stats(translated.get(), shared.get(), refused.get(), guestInstructions.get(), classBytes.get(), nanos.get());
+        return new Stats(translated.get(), shared.get(), refused.get(), guestInstructions.get(), blocks.get(), classBytes.get(), nanos.get());
     }
 }

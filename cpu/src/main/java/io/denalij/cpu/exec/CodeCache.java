@@ -2,6 +2,7 @@ package io.denalij.cpu.exec;
 
 import io.denalij.cpu.CpuException;
 import io.denalij.cpu.CpuState;
+import io.denalij.cpu.ExecutionEngine;
 import io.denalij.cpu.Segment;
 import io.denalij.cpu.decode.Decoder;
 import io.denalij.cpu.decode.Form;
@@ -81,11 +82,33 @@ public final class CodeCache {
 
     /** The block at the current CS:EIP, decoding it if needed; faults of its first instruction's fetch propagate. */
     Block get() {
+        return get(s.eip);
+    }
+
+    /**
+     * For compiled code that runs on from {@code head} into other blocks of its page: the block at
+     * {@code eip} in the same mode (the CPU is in head's context: the executor is about to run it),
+     * or null when it lies outside head's first page, crosses into another page or cannot be
+     * decoded (a fault there belongs to whoever executes it).
+     */
+    ExecutionEngine.Code neighbour(Block head, int eip) {
+        int page = (head.csBase + head.eip) >>> PhysicalMemory.PAGE_SHIFT;
+        if (((head.csBase + eip) >>> PhysicalMemory.PAGE_SHIFT) != page || head.ppn < 0) return null;
+        Block n;
+        try {
+            n = get(eip);
+        } catch (CpuException | PageFault e) {
+            return null;
+        }
+        if (n.ppn != head.ppn || n.ppn2 >= 0 || n.csBase != head.csBase || n.mode != head.mode) return null;
+        return new ExecutionEngine.Code(n.code, n.ops, n.chains);
+    }
+
+    private Block get(int eip) {
         if (s.cr0 != cr0 || s.cr3 != cr3 || s.cr4 != cr4) {
             cr0 = s.cr0; cr3 = s.cr3; cr4 = s.cr4;
             epoch++;
         }
-        int eip = s.eip;
         Segment cs = s.seg[Segment.CS];
         int i = slot(eip, cs.base);
         Block b = slots[i];

@@ -79,7 +79,7 @@ public final class Executor {
     /** The block's compiled code, asked for once when the block has run often enough; null while it is interpreted. */
     private ExecutionEngine.Compiled compiled(Block b) {
         ExecutionEngine.Compiled c = b.compiled;
-        if (c == null && ++b.runs == engine.threshold()) b.compiled = c = engine.compile(b.code, b.ops);
+        if (c == null && ++b.runs == engine.threshold()) b.compiled = c = engine.compile(b.code, b.ops, eip -> cache.neighbour(b, eip));
         return c;
     }
 

@@ -1,0 +1,170 @@
+package io.denalij.translator;
+
+import io.denalij.cpu.ExecutionEngine;
+import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.decode.Op;
+import io.denalij.cpu.decode.Operand;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The guest blocks one translation covers: the head, where the executor enters, then blocks of the
+ * same code page reachable from it by the static branches of the blocks before them (a loop's
+ * other blocks, a called function and the code after the call). Inside the translation a branch
+ * to a member is a JVM jump, so a hot loop of several blocks never goes back to the executor.
+ *
+ * <p>Only blocks whose every interpreter fallback is {@linkplain InstructionEmitter#quiet quiet}
+ * and that chain (end in a near branch or at the size limit) are members besides the head, and
+ * control goes on from a block to a member only out of such a block: whatever could stop the
+ * machine, change its mode or need the executor's attention still ends the translation, as it
+ * ends an interpreted chain. Members lie in the head's first page, so the page checks the executor
+ * made before entering cover them, and a store into any of them is caught by the same check.
+ */
+final class Region {
+    /** At most this many blocks in one translation (the class-size limit may allow fewer). */
+    static final int MAX_BLOCKS = 16;
+
+    /** All instructions, block after block; instruction {@code g} runs with the count {@code base + g}. */
+    final Instruction[] code;
+    final Op[] ops;
+    /** Index in {@link #code} of each block's first instruction, and one past the last block. */
+    final int[] start;
+
+    private Region(Instruction[] code, Op[] ops, int[] start) {
+        this.code = code;
+        this.ops = ops;
+        this.start = start;
+    }
+
+    /** A region of the one block {@code code}. */
+    static Region single(Instruction[] code, Op[] ops) {
+        return new Region(code, ops, new int[] {0, code.length});
+    }
+
+    int blocks() { return start.length - 1; }
+
+    int length(int block) { return start[block + 1] - start[block]; }
+
+    int eip(int block) { return code[start[block]].eip; }
+
+    Instruction last(int block) { return code[start[block + 1] - 1]; }
+
+    Op lastOp(int block) { return ops[start[block + 1] - 1]; }
+
+    /** The first {@code n} blocks of this region. */
+    Region prefix(int n) {
+        int len = start[n];
+        return new Region(Arrays.copyOf(code, len), Arrays.copyOf(ops, len), Arrays.copyOf(start, n + 1));
+    }
+
+    /** The member that starts at {@code eip}, or -1. */
+    int blockAt(int eip) {
+        for (int j = 0; j < blocks(); j++) if (eip(j) == eip) return j;
+        return -1;
+    }
+
+    /**
+     * True when control may go on from block {@code j} to another member: nothing in it needs the
+     * executor (see the class comment), and its end is a near transfer or a fall-through.
+     */
+    boolean continues(int j) {
+        return continues(Arrays.copyOfRange(code, start[j], start[j + 1]), Arrays.copyOfRange(ops, start[j], start[j + 1]),
+                chains(code[start[j + 1] - 1], ops[start[j + 1] - 1]));
+    }
+
+    /** True when the end of block {@code j} goes to an address known only at run time (RET, JMP or CALL through a register or memory). */
+    boolean dynamicEnd(int j) {
+        Instruction in = last(j);
+        return switch (lastOp(j)) {
+            case RET -> true;
+            case JMP, CALL -> in.form.operand(0) == Operand.Ev;
+            default -> false;
+        };
+    }
+
+    /** Where block {@code j} can go next when its end is static: branch target and fall-through. */
+    int[] staticSuccessors(int j) {
+        Instruction in = last(j);
+        return switch (lastOp(j)) {
+            case JCC, LOOP, LOOPE, LOOPNE, JCXZ -> new int[] {in.target, in.nextEip};
+            case JMP, CALL -> in.form.operand(0) == Operand.Ev ? new int[0] : new int[] {in.target};
+            case RET -> new int[0];
+            default -> new int[] {in.nextEip};
+        };
+    }
+
+    /** The same rule as {@code Block.chains} in the cpu module, for the block's last instruction. */
+    private static boolean chains(Instruction last, Op op) {
+        return switch (op) {
+            case JCC, JMP, CALL, RET, LOOP, LOOPE, LOOPNE, JCXZ -> true;
+            default -> !last.form.has(io.denalij.cpu.decode.Form.BLOCK_END)
+                    && !(last.rep() && last.form.has(io.denalij.cpu.decode.Form.STRING)) && op != Op.INVALID && op != Op.UD2;
+        };
+    }
+
+    private static boolean continues(Instruction[] code, Op[] ops, boolean chains) {
+        if (!chains) return false;
+        InstructionEmitter probe = new InstructionEmitter(null);
+        for (int k = 0; k < code.length; k++) {
+            if (!probe.canInline(code[k], ops[k]) && !InstructionEmitter.quiet(ops[k])) return false;
+        }
+        return true;
+    }
+
+    /**
+     * The head block and the members found from it, breadth first, up to {@code maxBlocks}: the
+     * static successors of every member that continues, and the return address of every CALL
+     * (reached later through the RET).
+     */
+    static Region discover(Instruction[] head, Op[] headOps, ExecutionEngine.Neighbours neighbours, int maxBlocks) {
+        Region one = single(head, headOps);
+        if (maxBlocks <= 1 || !one.continues(0)) return one;
+        List<Instruction[]> blocks = new ArrayList<>();
+        List<Op[]> blockOps = new ArrayList<>();
+        Map<Integer, Boolean> seen = new HashMap<>();
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        blocks.add(head);
+        blockOps.add(headOps);
+        seen.put(head[0].eip, true);
+        enqueue(one, 0, seen, queue);
+        while (!queue.isEmpty() && blocks.size() < maxBlocks) {
+            int eip = queue.poll();
+            ExecutionEngine.Code c = neighbours.at(eip);
+            if (c == null || !c.chains() || !continues(c.instructions(), c.ops(), true)) continue;
+            blocks.add(c.instructions());
+            blockOps.add(c.ops());
+            Region r = of(blocks, blockOps);
+            enqueue(r, r.blocks() - 1, seen, queue);
+        }
+        return of(blocks, blockOps);
+    }
+
+    private static void enqueue(Region r, int j, Map<Integer, Boolean> seen, ArrayDeque<Integer> queue) {
+        List<Integer> next = new ArrayList<>();
+        for (int t : r.staticSuccessors(j)) next.add(t);
+        if (r.lastOp(j) == Op.CALL) next.add(r.last(j).nextEip);
+        for (int t : next) if (seen.putIfAbsent(t, true) == null) queue.add(t);
+    }
+
+    private static Region of(List<Instruction[]> blocks, List<Op[]> blockOps) {
+        int total = 0;
+        for (Instruction[] b : blocks) total += b.length;
+        Instruction[] code = new Instruction[total];
+        Op[] ops = new Op[total];
+        int[] start = new int[blocks.size() + 1];
+        int at = 0;
+        for (int j = 0; j < blocks.size(); j++) {
+            start[j] = at;
+            System.arraycopy(blocks.get(j), 0, code, at, blocks.get(j).length);
+            System.arraycopy(blockOps.get(j), 0, ops, at, blocks.get(j).length);
+            at += blocks.get(j).length;
+        }
+        start[blocks.size()] = at;
+        return new Region(code, ops, start);
+    }
+}

@@ -1,0 +1,124 @@
+package io.denalij.translator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.denalij.cpu.CpuState;
+import io.denalij.cpu.api.Register;
+import io.denalij.cpu.api.X86Machine;
+import io.denalij.cpu.alu.Flags;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Translations that span several blocks (a {@link Region}): programs whose hot loops are made of
+ * more than one block run under the executor with the JIT (every block translated at its first
+ * run) and with the interpreter alone, in the same slices of instructions, and must agree after
+ * every slice on every register, EIP, EFLAGS, the instruction count, how the run ended and memory.
+ * Slices of random length put the budget at every kind of place: inside a member, at a block
+ * boundary, at the region's entry.
+ */
+class RegionTest {
+    private static final int CODE = 0x1000, DATA = 0x8000;
+
+    /** Sources are in the comments; assembled with {@code as --32} (Intel syntax) and copied here. */
+    private static byte[] program(String name) {
+        return hex(switch (name) {
+            //   mov ecx, 200 / outer: mov edx, 50 / inner: mov eax, edx ; and eax, 1 ; jz even
+            //   add ebx, edx ; jmp next / even: sub esi, edx ; xor edi, ebx
+            //   next: mov [0x8000 + edx*4], ebx ; dec edx ; jnz inner / loop outer / hlt
+            case "nested-if" -> "b9 c8 00 00 00 ba 32 00 00 00 89 d0 83 e0 01 74 04 01 d3 eb 04 29 d6 31 df"
+                    + " 89 1c 95 00 80 00 00 4a 75 e7 e2 e0 f4";
+            //   mov ecx, 1000 / top: push ecx ; call f ; add esp, 4 ; dec ecx ; jnz top / hlt
+            //   f: mov eax, [esp+4] ; imul eax, eax ; add ebx, eax ; ret
+            case "call-ret" -> "b9 e8 03 00 00 51 e8 07 00 00 00 83 c4 04 49 75 f4 f4 8b 44 24 04 0f af c0 01 c3 c3";
+            //   mov ecx, 10 / top: mov edi, ecx ; sub edi, 5 ; test ecx, 1 ; jz even
+            //   mov eax, 1000 ; xor edx, edx ; div edi (#DE when ecx = 5) ; add esi, eax
+            //   even: dec ecx ; jnz top / hlt
+            case "fault-in-member" -> "b9 0a 00 00 00 89 cf 83 ef 05 f7 c1 01 00 00 00 74 0b b8 e8 03 00 00 31 d2"
+                    + " f7 f7 01 c6 49 75 e5 f4";
+            //   mov ecx, 100 / top: mov eax, ecx ; and eax, 3 ; mov [imm of patch], al ; jmp patch
+            //   patch: add ebx, 0 ; dec ecx ; jnz top / hlt        (ebx = sum of ecx & 3)
+            case "patches-member" -> "b9 64 00 00 00 89 c8 83 e0 03 a2 13 10 00 00 eb 00 83 c3 00 49 75 ee f4";
+            default -> throw new IllegalArgumentException(name);
+        });
+    }
+
+    private static byte[] hex(String h) {
+        String[] p = h.trim().split("\\s+");
+        byte[] b = new byte[p.length];
+        for (int i = 0; i < p.length; i++) b[i] = (byte) Integer.parseInt(p[i], 16);
+        return b;
+    }
+
+    private static X86Machine machine(String name, JitEngine jit) {
+        X86Machine m = X86Machine.flat32(1 << 20).write(CODE, program(name)).set(Register.EIP, CODE);
+        if (jit != null) m.cpu().setEngine(jit);
+        return m;
+    }
+
+    private static String state(X86Machine m, X86Machine.Result r) {
+        CpuState s = m.state();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 8; i++) b.append(CpuState.REG32[i]).append('=').append(Integer.toHexString(s.gpr[i])).append(' ');
+        return b.append("eip=").append(Integer.toHexString(s.eip)).append(" eflags=").append(Integer.toHexString(Flags.get(s)))
+                .append(" icount=").append(s.icount).append(" stop=").append(r.stop()).append(' ').append(r.detail()).toString();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nested-if", "call-ret", "fault-in-member", "patches-member"})
+    void sameStateAsTheInterpreterAfterEverySlice(String name) {
+        Random rnd = new Random(name.hashCode());
+        for (int trial = 0; trial < 6; trial++) {
+            List<Long> slices = new ArrayList<>();
+            for (int i = 0; i < 400; i++) slices.add(trial == 0 ? 1_000_000L : 1L + rnd.nextInt(trial * 9));
+            JitEngine jit = new JitEngine(1);
+            X86Machine a = machine(name, null), b = machine(name, jit);
+            slices.add(10_000_000L); // then the rest in one go
+            X86Machine.Result ra = null;
+            for (long n : slices) {
+                ra = a.run(n);
+                X86Machine.Result rb = b.run(n);
+                assertEquals(state(a, ra), state(b, rb), name + ", trial " + trial + ", after " + a.state().icount);
+                if (ra.stop() != X86Machine.Stop.COUNT_REACHED) break;
+            }
+            assertArrayEquals(a.read(0, 0x10000), b.read(0, 0x10000), name + ": memory");
+            assertEquals(name.equals("fault-in-member") ? X86Machine.Stop.TRIPLE_FAULT : X86Machine.Stop.HALTED, ra.stop(),
+                    name + " ends at its hlt (fault-in-member: its #DE, with no IDT)");
+            TranslationCache.Stats st = jit.cache().stats();
+            assertTrue(st.blocks() > st.translated(), "some translation covers several blocks: " + st);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nested-if", "call-ret", "patches-member"})
+    void knownResults(String name) {
+        X86Machine m = machine(name, new JitEngine(1));
+        assertEquals(X86Machine.Stop.HALTED, m.run(10_000_000).stop());
+        switch (name) {
+            case "nested-if" -> {
+                int ebx = 0;
+                for (int outer = 0; outer < 200; outer++) for (int edx = 50; edx > 0; edx--) if ((edx & 1) != 0) ebx += edx;
+                assertEquals(ebx, m.get(Register.EBX));
+                assertEquals(ebx, m.read32(DATA + 4));
+            }
+            case "call-ret" -> {
+                int ebx = 0;
+                for (int c = 1; c <= 1000; c++) ebx += c * c;
+                assertEquals(ebx, m.get(Register.EBX));
+            }
+            case "patches-member" -> {
+                int ebx = 0;
+                for (int c = 1; c <= 100; c++) ebx += c & 3;
+                assertEquals(ebx, m.get(Register.EBX));
+            }
+            default -> throw new AssertionError(name);
+        }
+    }
+}
