@@ -27,7 +27,7 @@ import java.util.Map;
  */
 final class Region {
     /** At most this many blocks in one translation (the class-size limit may allow fewer). */
-    static final int MAX_BLOCKS = 16;
+    static final int MAX_BLOCKS = Integer.getInteger("denali.jit.regionBlocks", 4);
 
     /** All instructions, block after block; instruction {@code g} runs with the count {@code base + g}. */
     final Instruction[] code;
