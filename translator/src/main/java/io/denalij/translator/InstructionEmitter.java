@@ -91,8 +91,8 @@ final class InstructionEmitter {
             case PUSH -> o0 != Operand.Ev || !in.hasMemory || true;
             case POP -> o0 == Operand.Zv;
             case JCC -> true;
-            case JMP -> o0 == Operand.Jb || o0 == Operand.Jz;
-            case CALL -> o0 == Operand.Jz;
+            case JMP -> o0 == Operand.Jb || o0 == Operand.Jz || o0 == Operand.Ev;
+            case CALL -> o0 == Operand.Jz || o0 == Operand.Ev;
             case RET, LOOP, LOOPE, LOOPNE, JCXZ -> true;
             default -> false;
         };
@@ -160,7 +160,10 @@ final class InstructionEmitter {
                 mv.visitVarInsn(ISTORE, L_NEIP);
                 mv.visitLabel(done);
             }
-            case JMP -> branchTo(in.target);
+            case JMP -> {
+                if (in.form.operand(0) == Operand.Ev) nearIndirectTarget(in);
+                else branchTo(in.target);
+            }
             case CALL -> call(in);
             case RET -> ret(in);
             case LOOP, LOOPE, LOOPNE -> loop(in, op);
@@ -734,8 +737,19 @@ final class InstructionEmitter {
         mv.visitVarInsn(ISTORE, L_NEIP);
     }
 
+    /** NEIP = the r/m operand (JMP/CALL through a register or memory), checked against the CS limit. */
+    private void nearIndirectTarget(Instruction in) {
+        mv.visitVarInsn(ALOAD, L_CTX);
+        readRm(in, in.size);
+        if (!in.op32) mask(0xFFFF);
+        mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "branchTarget", "(I)I", false);
+        mv.visitVarInsn(ISTORE, L_NEIP);
+    }
+
+    /** As the interpreter: the target is read and checked first, then the return address pushed (ESP changes only if it lands). */
     private void call(Instruction in) {
-        branchTo(in.target);
+        if (in.form.operand(0) == Operand.Ev) nearIndirectTarget(in);
+        else branchTo(in.target);
         mv.visitVarInsn(ALOAD, L_CTX);
         mv.visitVarInsn(ILOAD, L_REG + CpuState.ESP);
         iconst(in.nextEip);
