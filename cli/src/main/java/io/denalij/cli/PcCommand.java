@@ -62,7 +62,7 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
     int trace;
 
     @Option(names = "--engine", paramLabel = "interp|jit", description = "execution engine (default: ${DEFAULT-VALUE})")
-    String engine = "interp";
+    String engine = "jit";
 
     @Option(names = "--max-instructions", paramLabel = "N", description = "stop after N guest instructions (0 = no limit)")
     long maxInstructions;

@@ -53,7 +53,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     String cmdline = "";
 
     @Option(names = "--engine", paramLabel = "interp|jit", description = "execution engine (default: ${DEFAULT-VALUE})")
-    String engine = "interp";
+    String engine = "jit";
 
     @Option(names = "--vm-id", paramLabel = "N", description = "vm_id in the register page (default: ${DEFAULT-VALUE}); picks the MAC and IP too")
     int vmId;
