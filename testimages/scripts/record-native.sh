@@ -10,7 +10,7 @@
 # Needs: an x86 Linux host that runs 32-bit static programs.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-COMPUTE_WORKLOADS="alu sieve crc32 matmul fib qsort"
+COMPUTE_WORKLOADS="alu sieve crc32 matmul fib qsort bytecode memcpy"
 
 run() { # run NAME OUTBASE ARG
     status=0

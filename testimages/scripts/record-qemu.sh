@@ -15,7 +15,7 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 QEMU=${QEMU:-qemu-system-i386}
 TIMEOUT=${TIMEOUT:-60}
-COMPUTE_WORKLOADS="alu sieve crc32 matmul fib qsort"
+COMPUTE_WORKLOADS="alu sieve crc32 matmul fib qsort bytecode memcpy"
 
 run() { # run NAME OUTBASE APPEND
     status=0

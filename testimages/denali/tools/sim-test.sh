@@ -28,7 +28,7 @@ for f in de:128 div-overflow:128 ud:134 badvirt:134 bp:131 of:132 gp:141 hlt:141
     check "faults ${f%%:*}" "${f##*:}" $S $G/faults.elf "${f%%:*}"
 done
 check faults-none 2 $S $G/faults.elf ""
-for w in alu sieve crc32 matmul fib qsort; do
+for w in alu sieve crc32 matmul fib qsort bytecode memcpy; do
     check "compute $w" 0 $S $G/compute.elf $w
     if [ "$out" != "$(cat $EXP/compute-$w.native.txt)" ]; then echo "FAIL compute $w: output differs from expected/compute-$w.native.txt"; fails=$((fails + 1)); fi
 done

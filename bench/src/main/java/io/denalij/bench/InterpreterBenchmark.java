@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 public class InterpreterBenchmark {
     static final int SLICE = 1_000_000;
 
-    @Param({"alu", "sieve", "crc32", "fib", "matmul", "qsort"})
+    @Param({"alu", "sieve", "crc32", "fib", "matmul", "qsort", "bytecode", "memcpy"})
     public String workload;
 
     private byte[] kernel;

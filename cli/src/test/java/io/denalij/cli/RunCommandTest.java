@@ -137,7 +137,7 @@ class RunCommandTest {
 
     @Test
     void computeMatchesTheNativeRun() throws Exception {
-        for (String w : new String[] {"alu", "crc32", "fib", "sieve", "matmul", "qsort"}) {
+        for (String w : new String[] {"alu", "crc32", "fib", "sieve", "matmul", "qsort", "bytecode", "memcpy"}) {
             PcCommandTest.Result r = denali("run", image("compute"), "--mem", "8", "--cmdline", w);
             String expected = Files.readString(TestImages.EXPECTED.resolve("compute-" + w + ".native.txt"));
             assertEquals(expected, r.out(), w + ": " + r.err());

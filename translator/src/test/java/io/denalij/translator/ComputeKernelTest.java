@@ -48,7 +48,7 @@ class ComputeKernelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alu", "sieve", "crc32", "matmul", "fib", "qsort"})
+    @ValueSource(strings = {"alu", "sieve", "crc32", "matmul", "fib", "qsort", "bytecode", "memcpy"})
     void translatedRunMatchesTheInterpreter(String workload) throws IOException {
         PcMachine ref = boot(workload), jit = boot(workload);
         ref.cpu().run(STEPS);
