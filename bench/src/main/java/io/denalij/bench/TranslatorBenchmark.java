@@ -50,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code dispatch}: the compute kernel's {@code bytecode} workload (a switch-dispatched bytecode
  * interpreter: short blocks ending in an indirect jump through a table, one per guest bytecode) run
  * under {@link JitEngine}, one invocation a slice of {@link #SLICE} guest instructions. The primary
- * score is guest instructions/s; {@code ·blocks} is translated blocks executed per second, and
+ * score is guest instructions/s; {@code ·blocks} is entries into translated code per second (each runs
+ * one region: an entry block and the members it jumps to without the executor), and
  * {@code ·translatedInstructions} the guest instructions/s that ran in translated code (the rest
  * were interpreted: blocks not yet hot, or not translatable). {@code -p workload=fib} etc. runs
  * another compute workload the same way.
@@ -188,10 +189,11 @@ public class TranslatorBenchmark {
     }
 
     /**
-     * The JIT engine with a count of the translated blocks it ran. The executor hands a block to the
-     * engine once per entry, and a block that loops to itself repeats inside that one call (see
-     * {@code TranslatedBlock.run}), so passes are counted from the instructions it retired. The
-     * wrapper costs one more monomorphic call per block, small next to the block's own code.
+     * The JIT engine with a count of the times the executor entered translated code, and of the
+     * instructions that code retired. One entry runs a region (the entry block, and the blocks of
+     * its page it goes on to by JVM jumps, see docs/TRANSLATOR.md), so entries are the executor's
+     * block dispatches, not the guest blocks executed. The wrapper costs one more monomorphic call
+     * per entry, small next to the code it runs.
      */
     static final class CountingEngine implements ExecutionEngine {
         private final ExecutionEngine inner;
@@ -205,15 +207,15 @@ public class TranslatorBenchmark {
             return new Machine() {
                 @Override public int threshold() { return m.threshold(); }
 
-                @Override public Compiled compile(Instruction[] code, Op[] ops) { return m.compile(code, ops); }
+                @Override public Compiled compile(Instruction[] code, Op[] ops, Neighbours neighbours) {
+                    return m.compile(code, ops, neighbours);
+                }
 
                 @Override public boolean run(Compiled code, long stopAt, int ppn, int gen, int ppn2, int gen2) {
                     long before = state.icount;
                     boolean whole = m.run(code, stopAt, ppn, gen, ppn2, gen2);
-                    long done = state.icount - before;
-                    int n = code.length();
-                    blocks += done <= n ? 1 : (done + n - 1) / n;
-                    instructions += done;
+                    blocks++;
+                    instructions += state.icount - before;
                     return whole;
                 }
             };
