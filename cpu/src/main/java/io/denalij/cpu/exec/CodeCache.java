@@ -80,11 +80,6 @@ public final class CodeCache {
         return (s.code32() ? 1 : 0) | (s.cpl == 3 ? 2 : 0);
     }
 
-    /** The block at the current CS:EIP, decoding it if needed; faults of its first instruction's fetch propagate. */
-    Block get() {
-        return get(s.eip);
-    }
-
     /**
      * For compiled code that runs on from {@code head} into other blocks of its page: the block at
      * {@code eip} in the same mode (the CPU is in head's context: the executor is about to run it),
@@ -94,21 +89,29 @@ public final class CodeCache {
     ExecutionEngine.Code neighbour(Block head, int eip) {
         int page = (head.csBase + head.eip) >>> PhysicalMemory.PAGE_SHIFT;
         if (((head.csBase + eip) >>> PhysicalMemory.PAGE_SHIFT) != page || head.ppn < 0) return null;
+        // get() reads the EIP from the state (that keeps the executor's hot path exactly as it was):
+        // point it at the neighbour for the lookup and put it back.
+        int eip0 = s.eip;
         Block n;
+        s.eip = eip;
         try {
-            n = get(eip);
+            n = get();
         } catch (CpuException | PageFault e) {
             return null;
+        } finally {
+            s.eip = eip0;
         }
         if (n.ppn != head.ppn || n.ppn2 >= 0 || n.csBase != head.csBase || n.mode != head.mode) return null;
         return new ExecutionEngine.Code(n.code, n.ops, n.chains);
     }
 
-    private Block get(int eip) {
+    /** The block at the current CS:EIP, decoding it if needed; faults of its first instruction's fetch propagate. */
+    Block get() {
         if (s.cr0 != cr0 || s.cr3 != cr3 || s.cr4 != cr4) {
             cr0 = s.cr0; cr3 = s.cr3; cr4 = s.cr4;
             epoch++;
         }
+        int eip = s.eip;
         Segment cs = s.seg[Segment.CS];
         int i = slot(eip, cs.base);
         Block b = slots[i];

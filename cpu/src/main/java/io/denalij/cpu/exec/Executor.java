@@ -79,8 +79,13 @@ public final class Executor {
     /** The block's compiled code, asked for once when the block has run often enough; null while it is interpreted. */
     private ExecutionEngine.Compiled compiled(Block b) {
         ExecutionEngine.Compiled c = b.compiled;
-        if (c == null && ++b.runs == engine.threshold()) b.compiled = c = engine.compile(b.code, b.ops, eip -> cache.neighbour(b, eip));
+        if (c == null && ++b.runs == engine.threshold()) b.compiled = c = compile(b);
         return c;
+    }
+
+    /** Kept out of {@link #compiled} so that the hot check stays small enough for HotSpot to inline. */
+    private ExecutionEngine.Compiled compile(Block b) {
+        return engine.compile(b.code, b.ops, eip -> cache.neighbour(b, eip));
     }
 
     /**
