@@ -33,9 +33,10 @@ runs, denali, kernel, initrd, cmdline = int(sys.argv[1]), sys.argv[2], sys.argv[
 commands = {
     'qemu-system-i386': ['qemu-system-i386', '-kernel', kernel, '-initrd', initrd, '-append', cmdline,
                          '-m', '256', '-nographic', '-no-reboot', '-monitor', 'none'],
-    'denali pc': [denali, 'pc', '--kernel', kernel, '--initrd', initrd, '--append', cmdline, '--mem', '256'],
-    'denali pc --engine jit': [denali, 'pc', '--engine', 'jit', '--kernel', kernel, '--initrd', initrd,
-                               '--append', cmdline, '--mem', '256'],
+    'denali pc --engine interp': [denali, 'pc', '--engine', 'interp', '--kernel', kernel, '--initrd', initrd,
+                                  '--append', cmdline, '--mem', '256'],
+    'denali pc (jit, default)': [denali, 'pc', '--engine', 'jit', '--kernel', kernel, '--initrd', initrd,
+                                 '--append', cmdline, '--mem', '256'],
 }
 
 def one(cmd):

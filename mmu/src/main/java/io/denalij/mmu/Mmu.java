@@ -147,6 +147,46 @@ public final class Mmu {
         return readSlow(linear, 4, user ? ACCESS_USER : ACCESS_READ);
     }
 
+    // ---- bulk fast paths for REP STOS / REP MOVS: all on the fast path, or nothing ----
+
+    /**
+     * Stores {@code count} elements of {@code size} bytes (1, 2 or 4) of {@code value} from
+     * {@code linear} upwards when the whole run lies in one page whose write takes the fast path (a
+     * TLB hit: RAM, dirty already, not write-watched). Returns false, having written nothing, otherwise.
+     */
+    public boolean fillFast(int linear, int value, int size, int count, boolean user) {
+        int off = linear & PAGE_MASK, bytes = size * count;
+        if (count <= 0 || off + bytes > PAGE_SIZE) return false;
+        int i = (linear >>> PAGE_SHIFT) & tlbMask;
+        if ((user ? userWrite : supWrite)[i] != (linear & ~PAGE_MASK)) return false;
+        byte[] p = data[i];
+        switch (size) {
+            case 1 -> java.util.Arrays.fill(p, off, off + bytes, (byte) value);
+            case 2 -> { for (int a = off; a < off + bytes; a += 2) PhysicalMemory.I16.set(p, a, (short) value); }
+            default -> { for (int a = off; a < off + bytes; a += 4) PhysicalMemory.I32.set(p, a, value); }
+        }
+        return true;
+    }
+
+    /**
+     * Copies {@code bytes} bytes from {@code src} to {@code dst} upwards, with the result of copying
+     * them one element after the other in ascending order, when each run lies in one page and both
+     * take the fast path (read and write TLB hits). Returns false, having written nothing, otherwise,
+     * and also when the destination starts inside the source run in the same page (where an
+     * ascending element copy replicates data and a block copy would not).
+     */
+    public boolean copyFast(int src, int dst, int bytes, boolean user) {
+        int so = src & PAGE_MASK, d0 = dst & PAGE_MASK;
+        if (bytes <= 0 || so + bytes > PAGE_SIZE || d0 + bytes > PAGE_SIZE) return false;
+        int si = (src >>> PAGE_SHIFT) & tlbMask, di = (dst >>> PAGE_SHIFT) & tlbMask;
+        if ((user ? userRead : supRead)[si] != (src & ~PAGE_MASK)) return false;
+        if ((user ? userWrite : supWrite)[di] != (dst & ~PAGE_MASK)) return false;
+        byte[] from = data[si], to = data[di];
+        if (from == to && d0 > so && d0 < so + bytes) return false;
+        System.arraycopy(from, so, to, d0, bytes); // for d0 <= so an ascending copy reads every byte before it is written
+        return true;
+    }
+
     /** Reads 64 bits (CMPXCHG8B, FPU m64); a crossing read may fault on its second page. */
     public long read64(int linear, boolean user) {
         int i = (linear >>> PAGE_SHIFT) & tlbMask;

@@ -15,6 +15,8 @@ import io.denalij.cpu.alu.Flags;
 import io.denalij.cpu.decode.Instruction;
 import io.denalij.cpu.decode.Op;
 import io.denalij.cpu.system.SystemUnit;
+import io.denalij.mmu.Mmu;
+import io.denalij.mmu.PhysicalMemory;
 
 /**
  * MOVS, CMPS, STOS, LODS, SCAS, INS, OUTS with and without REP/REPE/REPNE, 8/16/32-bit, both
@@ -60,13 +62,56 @@ final class StringOps {
         }
         boolean conditional = op == Op.CMPS || op == Op.SCAS;
         boolean repe = in.has(Instruction.PREFIX_REP);
+        boolean bulk = bulkAllowed(in, op, a32, delta);
         for (int n = 0; n < SLICE; n++) {
             if (index(ECX, a32) == 0) return;
+            if (bulk) {
+                int k = bulk(in, op, size, SLICE - n);
+                if (k > 0) {
+                    n += k - 1;
+                    continue;
+                }
+            }
             once(in, op, a32, size, delta);
             advance(ECX, a32, -1);
             if (conditional && Flags.zf(s) != repe) return;
         }
         if (index(ECX, a32) != 0) s.eip = in.eip; // not done: execute this instruction again
+    }
+
+    /**
+     * REP STOS and REP MOVS upwards with 32-bit addressing through flat segments may run many
+     * iterations at once ({@link #bulk}); everything else goes one iteration at a time.
+     */
+    private boolean bulkAllowed(Instruction in, Op op, boolean a32, int delta) {
+        if (!a32 || delta < 0 || !s.seg[Segment.ES].flatWrite) return false;
+        return op == Op.STOS || op == Op.MOVS && s.seg[in.seg].flatRead;
+    }
+
+    /**
+     * Up to {@code max} iterations (and ECX's) in one go, as far as the current page of each operand
+     * reaches and the MMU's fast path serves it; returns how many were done (0: none, take one
+     * iteration the ordinary way, which also fills the TLB or raises the fault). The registers end
+     * as after that many single iterations, and the count of iterations is the same, so time and
+     * interrupts see no difference.
+     */
+    private int bulk(Instruction in, Op op, int size, int max) {
+        long left = Integer.toUnsignedLong(r[ECX]);
+        int edi = r[EDI];
+        int k = (int) Math.min(Math.min(left, max), (PhysicalMemory.PAGE_SIZE - (edi & PhysicalMemory.PAGE_MASK)) / size);
+        if (op == Op.MOVS) k = Math.min(k, (PhysicalMemory.PAGE_SIZE - (r[ESI] & PhysicalMemory.PAGE_MASK)) / size);
+        if (k < 2) return 0;
+        Mmu mmu = mem.mmu();
+        boolean user = mem.user();
+        if (op == Op.STOS) {
+            if (!mmu.fillFast(edi, r[EAX], size, k, user)) return 0;
+        } else {
+            if (!mmu.copyFast(r[ESI], edi, k * size, user)) return 0;
+            r[ESI] += k * size;
+        }
+        r[EDI] += k * size;
+        r[ECX] -= k;
+        return k;
     }
 
     private void once(Instruction in, Op op, boolean a32, int size, int delta) {
