@@ -1,6 +1,7 @@
 package io.denalij.translator;
 
 import io.denalij.cpu.ExecutionEngine;
+import io.denalij.cpu.exec.CodeCache;
 import io.denalij.cpu.decode.Instruction;
 import io.denalij.cpu.decode.Op;
 import io.denalij.cpu.decode.Operand;
@@ -74,7 +75,7 @@ final class Region {
      */
     boolean continues(int j) {
         return continues(Arrays.copyOfRange(code, start[j], start[j + 1]), Arrays.copyOfRange(ops, start[j], start[j + 1]),
-                chains(code[start[j + 1] - 1], ops[start[j + 1] - 1]));
+                CodeCache.chainsAfter(code[start[j + 1] - 1], ops[start[j + 1] - 1]));
     }
 
     /** True when the end of block {@code j} goes to an address known only at run time (RET, JMP or CALL through a register or memory). */
@@ -95,15 +96,6 @@ final class Region {
             case JMP, CALL -> in.form.operand(0) == Operand.Ev ? new int[0] : new int[] {in.target};
             case RET -> new int[0];
             default -> new int[] {in.nextEip};
-        };
-    }
-
-    /** The same rule as {@code Block.chains} in the cpu module, for the block's last instruction. */
-    private static boolean chains(Instruction last, Op op) {
-        return switch (op) {
-            case JCC, JMP, CALL, RET, LOOP, LOOPE, LOOPNE, JCXZ -> true;
-            default -> !last.form.has(io.denalij.cpu.decode.Form.BLOCK_END)
-                    && !(last.rep() && last.form.has(io.denalij.cpu.decode.Form.STRING)) && op != Op.INVALID && op != Op.UD2;
         };
     }
 

@@ -72,13 +72,6 @@ final class Block {
         boolean writes = false;
         for (Instruction in : code) writes |= in.mayWriteMemory;
         this.writesMemory = writes;
-        Op last = ops[ops.length - 1];
-        boolean endsInBranch = switch (last) {
-            case JCC, JMP, CALL, RET, LOOP, LOOPE, LOOPNE, JCXZ -> true;
-            default -> false;
-        };
-        this.chains = endsInBranch || !code[code.length - 1].form.has(io.denalij.cpu.decode.Form.BLOCK_END)
-                && !(code[code.length - 1].rep() && code[code.length - 1].form.has(io.denalij.cpu.decode.Form.STRING))
-                && last != Op.INVALID && last != Op.UD2;
+        this.chains = CodeCache.chainsAfter(code[code.length - 1], ops[ops.length - 1]);
     }
 }

@@ -241,6 +241,20 @@ public final class CodeCache {
                 ppn2, ppn2 >= 0 ? watch.generation(ppn2) : 0, arr, ops);
     }
 
+    /**
+     * True when execution may go straight on to the next block after a block whose last instruction
+     * is {@code last} executing as {@code op}: it is a near branch, or the block was cut at its size
+     * limit or the page end (not at an instruction that needs the outer loop: HLT, INT, a REP string
+     * instruction in slices, an invalid opcode). The translator's regions follow the same rule.
+     */
+    public static boolean chainsAfter(Instruction last, Op op) {
+        return switch (op) {
+            case JCC, JMP, CALL, RET, LOOP, LOOPE, LOOPNE, JCXZ -> true;
+            default -> !last.form.has(Form.BLOCK_END) && !(last.rep() && last.form.has(Form.STRING))
+                    && op != Op.INVALID && op != Op.UD2;
+        };
+    }
+
     private static boolean endsBlock(Instruction in) {
         Form f = in.form;
         return f.has(Form.BLOCK_END) || (f.has(Form.STRING) && in.rep()) || f.op == Op.INVALID || f.op == Op.UD2;
