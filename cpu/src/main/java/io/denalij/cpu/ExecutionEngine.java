@@ -24,8 +24,8 @@ public interface ExecutionEngine {
         int length();
     }
 
-    /** A decoded block: its instructions, the ops they execute as, and whether execution may go straight on after it. */
-    record Code(Instruction[] instructions, Op[] ops, boolean chains) { }
+    /** A decoded block: its instructions and the ops they execute as. */
+    record Code(Instruction[] instructions, Op[] ops) { }
 
     /**
      * The blocks near the one being compiled that compiled code may run without going back to the
@@ -35,8 +35,6 @@ public interface ExecutionEngine {
     interface Neighbours {
         /** The block at {@code eip}, or null when it is outside the page, cannot be decoded, or crosses into another page. */
         Code at(int eip);
-
-        Neighbours NONE = eip -> null;
     }
 
     /** One machine's view of the engine. */

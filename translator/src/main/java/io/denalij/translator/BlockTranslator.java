@@ -6,7 +6,6 @@ import io.denalij.cpu.CpuState;
 import io.denalij.cpu.decode.Form;
 import io.denalij.cpu.decode.Instruction;
 import io.denalij.cpu.decode.Op;
-import io.denalij.cpu.decode.Operand;
 
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -101,15 +100,6 @@ public final class BlockTranslator {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-    }
-
-    /** True when the block ends in a branch back to its own first instruction (a loop the method can repeat). */
-    static boolean loopsToItself(Instruction[] code) {
-        Instruction last = code[code.length - 1];
-        return switch (last.op) {
-            case JCC, JMP, LOOP, LOOPE, LOOPNE, JCXZ -> last.form.operand(0) != Operand.Ev && last.target == code[0].eip;
-            default -> false;
-        };
     }
 
     /**

@@ -88,7 +88,7 @@ final class InstructionEmitter {
             case IMUL -> true;
             case XCHG -> plain(in, 0) && plain(in, 1);
             case CBW, CWD, NOP, PAUSE -> true;
-            case PUSH -> o0 != Operand.Ev || !in.hasMemory || true;
+            case PUSH -> true;
             case POP -> o0 == Operand.Zv;
             case JCC -> true;
             case JMP -> o0 == Operand.Jb || o0 == Operand.Jz || o0 == Operand.Ev;

@@ -9,9 +9,9 @@ import io.denalij.cpu.decode.Operand;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The guest blocks one translation covers: the head, where the executor enters, then blocks of the
@@ -74,35 +74,39 @@ final class Region {
      * executor (see the class comment), and its end is a near transfer or a fall-through.
      */
     boolean continues(int j) {
-        return continues(Arrays.copyOfRange(code, start[j], start[j + 1]), Arrays.copyOfRange(ops, start[j], start[j + 1]),
-                CodeCache.chainsAfter(code[start[j + 1] - 1], ops[start[j + 1] - 1]));
+        return continues(code, ops, start[j], start[j + 1]);
     }
 
-    /** True when the end of block {@code j} goes to an address known only at run time (RET, JMP or CALL through a register or memory). */
-    boolean dynamicEnd(int j) {
-        Instruction in = last(j);
-        return switch (lastOp(j)) {
+    /** True when the end of block {@code j} goes to an address known only at run time (see {@link #dynamicEnd(Instruction, Op)}). */
+    boolean dynamicEnd(int j) { return dynamicEnd(last(j), lastOp(j)); }
+
+    /** Where block {@code j} can go next when its end is static (see {@link #staticSuccessors(Instruction, Op)}). */
+    int[] staticSuccessors(int j) { return staticSuccessors(last(j), lastOp(j)); }
+
+    /** RET, and JMP or CALL through a register or memory. */
+    private static boolean dynamicEnd(Instruction last, Op op) {
+        return switch (op) {
             case RET -> true;
-            case JMP, CALL -> in.form.operand(0) == Operand.Ev;
+            case JMP, CALL -> last.form.operand(0) == Operand.Ev;
             default -> false;
         };
     }
 
-    /** Where block {@code j} can go next when its end is static: branch target and fall-through. */
-    int[] staticSuccessors(int j) {
-        Instruction in = last(j);
-        return switch (lastOp(j)) {
-            case JCC, LOOP, LOOPE, LOOPNE, JCXZ -> new int[] {in.target, in.nextEip};
-            case JMP, CALL -> in.form.operand(0) == Operand.Ev ? new int[0] : new int[] {in.target};
-            case RET -> new int[0];
-            default -> new int[] {in.nextEip};
+    /** Branch target and fall-through of a block that ends in {@code last}; none for a dynamic end. */
+    private static int[] staticSuccessors(Instruction last, Op op) {
+        if (dynamicEnd(last, op)) return new int[0];
+        return switch (op) {
+            case JCC, LOOP, LOOPE, LOOPNE, JCXZ -> new int[] {last.target, last.nextEip};
+            case JMP, CALL -> new int[] {last.target};
+            default -> new int[] {last.nextEip};
         };
     }
 
-    private static boolean continues(Instruction[] code, Op[] ops, boolean chains) {
-        if (!chains) return false;
+    /** The member rule for instructions {@code from} to {@code to} (exclusive) of {@code code}. */
+    private static boolean continues(Instruction[] code, Op[] ops, int from, int to) {
+        if (!CodeCache.chainsAfter(code[to - 1], ops[to - 1])) return false;
         InstructionEmitter probe = new InstructionEmitter(null);
-        for (int k = 0; k < code.length; k++) {
+        for (int k = from; k < to; k++) {
             if (!probe.canInline(code[k], ops[k]) && !InstructionEmitter.quiet(ops[k])) return false;
         }
         return true;
@@ -118,29 +122,27 @@ final class Region {
         if (maxBlocks <= 1 || !one.continues(0)) return one;
         List<Instruction[]> blocks = new ArrayList<>();
         List<Op[]> blockOps = new ArrayList<>();
-        Map<Integer, Boolean> seen = new HashMap<>();
+        Set<Integer> seen = new HashSet<>();
         ArrayDeque<Integer> queue = new ArrayDeque<>();
         blocks.add(head);
         blockOps.add(headOps);
-        seen.put(head[0].eip, true);
-        enqueue(one, 0, seen, queue);
+        seen.add(head[0].eip);
+        enqueue(head, headOps, seen, queue);
         while (!queue.isEmpty() && blocks.size() < maxBlocks) {
-            int eip = queue.poll();
-            ExecutionEngine.Code c = neighbours.at(eip);
-            if (c == null || !c.chains() || !continues(c.instructions(), c.ops(), true)) continue;
+            ExecutionEngine.Code c = neighbours.at(queue.poll());
+            if (c == null || !continues(c.instructions(), c.ops(), 0, c.instructions().length)) continue;
             blocks.add(c.instructions());
             blockOps.add(c.ops());
-            Region r = of(blocks, blockOps);
-            enqueue(r, r.blocks() - 1, seen, queue);
+            enqueue(c.instructions(), c.ops(), seen, queue);
         }
         return of(blocks, blockOps);
     }
 
-    private static void enqueue(Region r, int j, Map<Integer, Boolean> seen, ArrayDeque<Integer> queue) {
-        List<Integer> next = new ArrayList<>();
-        for (int t : r.staticSuccessors(j)) next.add(t);
-        if (r.lastOp(j) == Op.CALL) next.add(r.last(j).nextEip);
-        for (int t : next) if (seen.putIfAbsent(t, true) == null) queue.add(t);
+    private static void enqueue(Instruction[] block, Op[] ops, Set<Integer> seen, ArrayDeque<Integer> queue) {
+        Instruction last = block[block.length - 1];
+        Op op = ops[ops.length - 1];
+        for (int t : staticSuccessors(last, op)) if (seen.add(t)) queue.add(t);
+        if (op == Op.CALL && seen.add(last.nextEip)) queue.add(last.nextEip);
     }
 
     private static Region of(List<Instruction[]> blocks, List<Op[]> blockOps) {

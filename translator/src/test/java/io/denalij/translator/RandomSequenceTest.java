@@ -10,6 +10,7 @@ import io.denalij.cpu.decode.Form;
 import io.denalij.cpu.decode.Instruction;
 import io.denalij.cpu.decode.Op;
 import io.denalij.cpu.decode.OpcodeTable;
+import io.denalij.cpu.decode.Operand;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -175,7 +176,7 @@ class RandomSequenceTest {
                 }
             }
             g.s.icount = start + block.length;
-            if (g.s.eip != block[0].eip || !BlockTranslator.loopsToItself(block) || g.s.icount + block.length > stopAt
+            if (g.s.eip != block[0].eip || !loopsToItself(block) || g.s.icount + block.length > stopAt
                     || writes && g.ram.writeWatch().generation(1) != gen || !repeatable(block)) {
                 return null;
             }
@@ -193,5 +194,14 @@ class RandomSequenceTest {
         for (Instruction in : block) b.append("\n  ").append(Integer.toHexString(in.eip)).append(": ")
                 .append(in.hexBytes()).append("  ").append(in);
         return b.toString();
+    }
+
+    /** True when the block ends in a branch back to its own first instruction (a loop its translation repeats in place). */
+    private static boolean loopsToItself(Instruction[] code) {
+        Instruction last = code[code.length - 1];
+        return switch (last.op) {
+            case JCC, JMP, LOOP, LOOPE, LOOPNE, JCXZ -> last.form.operand(0) != Operand.Ev && last.target == code[0].eip;
+            default -> false;
+        };
     }
 }

@@ -66,7 +66,7 @@ final class StringOps {
         for (int n = 0; n < SLICE; n++) {
             if (index(ECX, a32) == 0) return;
             if (bulk) {
-                int k = bulk(in, op, size, SLICE - n);
+                int k = bulk(op, size, SLICE - n);
                 if (k > 0) {
                     n += k - 1;
                     continue;
@@ -95,7 +95,7 @@ final class StringOps {
      * as after that many single iterations, and the count of iterations is the same, so time and
      * interrupts see no difference.
      */
-    private int bulk(Instruction in, Op op, int size, int max) {
+    private int bulk(Op op, int size, int max) {
         long left = Integer.toUnsignedLong(r[ECX]);
         int edi = r[EDI];
         int k = (int) Math.min(Math.min(left, max), (PhysicalMemory.PAGE_SIZE - (edi & PhysicalMemory.PAGE_MASK)) / size);
