@@ -34,6 +34,9 @@ public final class Mmu {
     private final int[] supRead, supWrite, userRead, userWrite;
     private final byte[][] data;
     private final int tlbMask;
+    /** Shaped like a tag array but never matching (see {@link #noFastTags}); shared by all MMUs of its size. */
+    private final int[] noFast;
+    private static final int[][] NO_FAST = new int[21][];
 
     private int cr0, cr3, cr4;
     private boolean paging;
@@ -58,6 +61,17 @@ public final class Mmu {
         this.userRead = tlb.userRead;
         this.userWrite = tlb.userWrite;
         this.data = tlb.data;
+        this.noFast = noFast(tlb.entries());
+    }
+
+    private static synchronized int[] noFast(int entries) {
+        int k = Integer.numberOfTrailingZeros(entries);
+        if (NO_FAST[k] == null) {
+            int[] a = new int[entries];
+            java.util.Arrays.fill(a, Tlb.INVALID);
+            NO_FAST[k] = a;
+        }
+        return NO_FAST[k];
     }
 
     public PhysicalMemory ram() { return ram; }
@@ -122,6 +136,24 @@ public final class Mmu {
         tlb.insert(linear, entry >>> PAGE_SHIFT, entry & Tlb.ALL, (entry & PageWalker.LARGE) != 0);
         return entry >>> PAGE_SHIFT;
     }
+
+    // ---- the fast path for code that inlines it (translated code) ----
+    //
+    // An access of n bytes at linear address a may use pages[i][a & 0xFFF] directly when, with
+    // i = (a >>> 12) & (tags.length - 1), tags[i] == (a + n - 1 & ~0xFFF); otherwise it must go
+    // through the accessors below. The arrays are this MMU's own and stay the same objects for its
+    // life; callers only read them, and the answer holds until the next access through this MMU.
+
+    /** The tag array of one access class (see the comment above). */
+    public int[] fastTags(boolean write, boolean user) {
+        return write ? (user ? userWrite : supWrite) : (user ? userRead : supRead);
+    }
+
+    /** The page arrays that go with {@link #fastTags}. */
+    public byte[][] fastPages() { return data; }
+
+    /** An array shaped like {@link #fastTags} that never matches: for accesses that must always take the accessors. */
+    public int[] noFastTags() { return noFast; }
 
     // ---- fast paths: tag of the access's last byte's page == entry of its first byte's page ----
 

@@ -15,6 +15,8 @@ public final class WriteWatch {
     private final int pages;
     private long[] watchedBits = new long[0];
     private int[] generation = new int[0];
+    /** Writes that hit a watched page, over all pages (see {@link #hits}). */
+    private int hits;
     /** Told when a page becomes watched: writers that bypass {@link PhysicalMemory} must stop doing so. */
     private final IntConsumer onArm;
 
@@ -44,7 +46,14 @@ public final class WriteWatch {
     /** The page's generation: changes whenever a watched page is written. */
     public int generation(int ppn) { return ppn < generation.length ? generation[ppn] : 0; }
 
+    /**
+     * How many times a watched page has been written, over all pages: while it stays the same, no
+     * page's generation changed, which is a cheaper question than comparing each page's.
+     */
+    public int hits() { return hits; }
+
     void hit(int ppn) {
+        hits++;
         generation[ppn]++;
         watchedBits[ppn >>> 6] &= ~(1L << ppn); // the cache re-arms the watch when it decodes the page again
     }

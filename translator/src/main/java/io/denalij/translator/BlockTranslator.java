@@ -39,7 +39,13 @@ public final class BlockTranslator {
     // local variable slots of run(JitContext ctx, long stopAt)
     static final int THIS = 0, L_CTX = 1, L_STOP = 2, L_S = 4, L_MEM = 5, L_REG = 6, L_FOP = 14, L_FRES = 15,
             L_FS1 = 16, L_FS2 = 17, L_IDX = 18, L_ICOUNT = 19, L_GPR = 21, L_A = 22, L_B = 23, L_R = 24, L_EA = 25,
-            L_NEIP = 26, L_T = 27, L_EXC = 28;
+            L_NEIP = 26, L_T = 27, L_EXC = 28, L_PAGES = 29, L_TAGS = 30;
+
+    /** The local holding {@link JitContext#tags} for a read or a write through segment {@code seg}. */
+    static int tagsLocal(int seg, boolean write) { return L_TAGS + 2 * seg + (write ? 1 : 0); }
+
+    /** Bit of {@link #usedLocals} for tag local {@code L_TAGS + k}; registers use bits 0 to 7. */
+    private static final int TAG_BIT = 8;
 
     /** Marks {@code idx} while the interpreter runs an instruction: the state, not the locals, is then current. */
     static final int IN_INTERPRETER = 1 << 16;
@@ -61,7 +67,7 @@ public final class BlockTranslator {
         constructor(cw);
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + CTX + ";J)Z", null, null);
         mv.visitCode();
-        new Body(mv, region, usedRegisters(region.code, region.ops)).emit();
+        new Body(mv, region, usedLocals(region.code, region.ops)).emit();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
@@ -70,15 +76,17 @@ public final class BlockTranslator {
     }
 
     /**
-     * The registers the inline instructions touch (a bit per register): only those live in locals,
-     * so only those are loaded at entry and written back at exits and around interpreter calls (the
-     * interpreter finds the others current in the state). Found by a dry run of the emitter.
+     * The registers the inline instructions touch (bits 0 to 7) and the segment tag locals they
+     * read (from {@link #TAG_BIT} on): only those registers live in locals, so only those are
+     * loaded at entry and written back at exits and around interpreter calls (the interpreter finds
+     * the others current in the state), and only those tags are fetched. Found by a dry run of the emitter.
      */
-    static int usedRegisters(Instruction[] code, Op[] ops) {
+    static int usedLocals(Instruction[] code, Op[] ops) {
         int[] used = {0};
         MethodVisitor recorder = new MethodVisitor(ASM9) {
             @Override public void visitVarInsn(int opcode, int var) {
                 if (var >= L_REG && var < L_REG + 8) used[0] |= 1 << (var - L_REG);
+                if (var >= L_TAGS && var < L_TAGS + 12) used[0] |= 1 << (TAG_BIT + var - L_TAGS);
             }
         };
         InstructionEmitter dry = new InstructionEmitter(recorder);
@@ -115,7 +123,7 @@ public final class BlockTranslator {
         private final Op[] ops;
         private final InstructionEmitter emit;
 
-        /** Registers kept in locals (see {@link #usedRegisters}). */
+        /** Registers kept in locals and tags fetched (see {@link #usedLocals}). */
         private final int used;
 
         Body(MethodVisitor mv, Region region, int used) {
@@ -265,6 +273,9 @@ public final class BlockTranslator {
             mv.visitVarInsn(ALOAD, L_S);
             mv.visitFieldInsn(GETFIELD, STATE, "gpr", "[I");
             mv.visitVarInsn(ASTORE, L_GPR);
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitFieldInsn(GETFIELD, CTX, "pages", "[[B");
+            mv.visitVarInsn(ASTORE, L_PAGES);
             mv.visitVarInsn(ALOAD, L_S);
             mv.visitFieldInsn(GETFIELD, STATE, "icount", "J");
             mv.visitVarInsn(LSTORE, L_ICOUNT);
@@ -275,7 +286,7 @@ public final class BlockTranslator {
             reload();
         }
 
-        /** Locals from the state (entry, and after the interpreter ran an instruction). */
+        /** Locals from the state (entry, and after the interpreter ran an instruction: it may have loaded a segment or changed CPL). */
         private void reload() {
             for (int i = 0; i < 8; i++) {
                 if ((used & 1 << i) == 0) continue;
@@ -283,6 +294,14 @@ public final class BlockTranslator {
                 emit.iconst(i);
                 mv.visitInsn(IALOAD);
                 mv.visitVarInsn(ISTORE, L_REG + i);
+            }
+            for (int k = 0; k < 12; k++) {
+                if ((used & 1 << (TAG_BIT + k)) == 0) continue;
+                mv.visitVarInsn(ALOAD, L_CTX);
+                emit.iconst(k >> 1);
+                emit.iconst(k & 1);
+                mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "tags", "(IZ)[I", false);
+                mv.visitVarInsn(ASTORE, L_TAGS + k);
             }
             emit.loadFlags();
         }

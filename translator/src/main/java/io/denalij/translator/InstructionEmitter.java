@@ -11,6 +11,7 @@ import static io.denalij.translator.BlockTranslator.L_FS1;
 import static io.denalij.translator.BlockTranslator.L_FS2;
 import static io.denalij.translator.BlockTranslator.L_MEM;
 import static io.denalij.translator.BlockTranslator.L_NEIP;
+import static io.denalij.translator.BlockTranslator.L_PAGES;
 import static io.denalij.translator.BlockTranslator.L_R;
 import static io.denalij.translator.BlockTranslator.L_REG;
 import static io.denalij.translator.BlockTranslator.L_S;
@@ -42,6 +43,8 @@ import org.objectweb.asm.MethodVisitor;
  */
 final class InstructionEmitter {
     private static final String MEM = "io/denalij/cpu/Memory";
+    private static final String FAST = "io/denalij/translator/FastMemory";
+    private static final String READ = "([I[[BIL" + MEM + ";I)I", WRITE = "([I[[BIIL" + MEM + ";I)V";
     private static final String ALU = "io/denalij/cpu/alu/Alu";
     private static final String LAZY = "io/denalij/translator/LazyFlags";
 
@@ -276,26 +279,36 @@ final class InstructionEmitter {
     /** Stack: offset -> value. */
     private void memRead(int seg, int size) {
         mv.visitVarInsn(ISTORE, L_EA);
+        readAt(seg, size);
+    }
+
+    /** Pushes the value of {@code size} bytes at offset L_EA of {@code seg} (through {@link FastMemory}). */
+    private void readAt(int seg, int size) {
+        mv.visitVarInsn(ALOAD, BlockTranslator.tagsLocal(seg, false));
+        mv.visitVarInsn(ALOAD, L_PAGES);
+        mv.visitVarInsn(ILOAD, L_EA);
         mv.visitVarInsn(ALOAD, L_MEM);
         iconst(seg);
-        mv.visitVarInsn(ILOAD, L_EA);
-        mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "read" + size * 8, "(II)I", false);
+        mv.visitMethodInsn(INVOKESTATIC, FAST, "read" + size * 8, READ, false);
     }
 
     private void memWrite(int seg, int size, int offsetLocal, int valueLocal) {
-        mv.visitVarInsn(ALOAD, L_MEM);
-        iconst(seg);
+        mv.visitVarInsn(ALOAD, BlockTranslator.tagsLocal(seg, true));
+        mv.visitVarInsn(ALOAD, L_PAGES);
         mv.visitVarInsn(ILOAD, offsetLocal);
         mv.visitVarInsn(ILOAD, valueLocal);
-        mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "write" + size * 8, "(III)V", false);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        iconst(seg);
+        mv.visitMethodInsn(INVOKESTATIC, FAST, "write" + size * 8, WRITE, false);
     }
 
     private void checkWrite(int seg, int size) {
-        mv.visitVarInsn(ALOAD, L_MEM);
-        iconst(seg);
+        mv.visitVarInsn(ALOAD, BlockTranslator.tagsLocal(seg, true));
         mv.visitVarInsn(ILOAD, L_EA);
         iconst(size);
-        mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "checkWrite", "(III)V", false);
+        mv.visitVarInsn(ALOAD, L_MEM);
+        iconst(seg);
+        mv.visitMethodInsn(INVOKESTATIC, FAST, "checkWrite", "([IIIL" + MEM + ";I)V", false);
     }
 
     /** Pushes register {@code n} of {@code size} bytes (byte registers in ModRM order: AL CL DL BL AH CH DH BH). */
@@ -548,10 +561,7 @@ final class InstructionEmitter {
     }
 
     private void rmwRead(Instruction in, int size) {
-        mv.visitVarInsn(ALOAD, L_MEM);
-        iconst(in.seg);
-        mv.visitVarInsn(ILOAD, L_EA);
-        mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "read" + size * 8, "(II)I", false);
+        readAt(in.seg, size);
     }
 
     private void rmwWriteResult(Instruction in, int size) {
@@ -693,15 +703,23 @@ final class InstructionEmitter {
     // ---------------------------------------------------------------- stack and branches
 
     private void push(Instruction in) {
-        mv.visitVarInsn(ALOAD, L_CTX);
-        mv.visitVarInsn(ILOAD, L_REG + CpuState.ESP);
         switch (in.form.operand(0)) {
             case Zv -> reg(in.form.param, in.size);
             case Ev -> readRm(in, in.size);
             default -> iconst(in.imm);
         }
-        iconst(in.size);
-        mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "push", "(III)I", false);
+        mv.visitVarInsn(ISTORE, L_T);
+        pushLocal(L_T, in.size);
+    }
+
+    /** ESP -= size, local {@code value} stored there; ESP changes only if the write lands. */
+    private void pushLocal(int value, int size) {
+        mv.visitVarInsn(ALOAD, BlockTranslator.tagsLocal(io.denalij.cpu.Segment.SS, true));
+        mv.visitVarInsn(ALOAD, L_PAGES);
+        mv.visitVarInsn(ILOAD, L_REG + CpuState.ESP);
+        mv.visitVarInsn(ILOAD, value);
+        mv.visitVarInsn(ALOAD, L_CTX);
+        mv.visitMethodInsn(INVOKESTATIC, FAST, "push" + size * 8, "([I[[BIIL" + CTX + ";)I", false);
         mv.visitVarInsn(ISTORE, L_REG + CpuState.ESP);
     }
 
@@ -714,11 +732,12 @@ final class InstructionEmitter {
     }
 
     private void peek(int delta, int size) {
-        mv.visitVarInsn(ALOAD, L_CTX);
+        mv.visitVarInsn(ALOAD, BlockTranslator.tagsLocal(io.denalij.cpu.Segment.SS, false));
+        mv.visitVarInsn(ALOAD, L_PAGES);
         mv.visitVarInsn(ILOAD, L_REG + CpuState.ESP);
         iconst(delta);
-        iconst(size);
-        mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "peek", "(III)I", false);
+        mv.visitVarInsn(ALOAD, L_CTX);
+        mv.visitMethodInsn(INVOKESTATIC, FAST, "peek" + size * 8, "([I[[BIIL" + CTX + ";)I", false);
     }
 
     private void adjustEsp(int delta) {
@@ -750,12 +769,9 @@ final class InstructionEmitter {
     private void call(Instruction in) {
         if (in.form.operand(0) == Operand.Ev) nearIndirectTarget(in);
         else branchTo(in.target);
-        mv.visitVarInsn(ALOAD, L_CTX);
-        mv.visitVarInsn(ILOAD, L_REG + CpuState.ESP);
         iconst(in.nextEip);
-        iconst(in.size);
-        mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "push", "(III)I", false);
-        mv.visitVarInsn(ISTORE, L_REG + CpuState.ESP);
+        mv.visitVarInsn(ISTORE, L_T);
+        pushLocal(L_T, in.size);
     }
 
     private void ret(Instruction in) {

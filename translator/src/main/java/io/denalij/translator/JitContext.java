@@ -19,14 +19,19 @@ import io.denalij.mmu.WriteWatch;
 public final class JitContext {
     public final CpuState s;
     public final Memory mem;
+    /** The MMU's page arrays for {@link FastMemory} (the same array for the machine's life). */
+    public final byte[][] pages;
     private final Interpreter interpreter;
     private final WriteWatch watch;
     /** The code pages (physical page numbers, -1 for none) and their write generations of the running block. */
     private int ppn = -1, gen, ppn2 = -1, gen2;
+    /** {@link WriteWatch#hits} when the code pages were last known unwritten. */
+    private int hits;
 
     public JitContext(CpuState s, Memory mem, Interpreter interpreter, WriteWatch watch) {
         this.s = s;
         this.mem = mem;
+        this.pages = mem.mmu().fastPages();
         this.interpreter = interpreter;
         this.watch = watch;
     }
@@ -37,11 +42,35 @@ public final class JitContext {
         this.gen = gen;
         this.ppn2 = ppn2;
         this.gen2 = gen2;
+        this.hits = watch.hits();
     }
 
-    /** True when a store has hit the running block's code since it was decoded. */
+    /**
+     * True when a store has hit the running block's code since it was decoded. Asked after every
+     * store and between the blocks of a region, so the common answer is one compare (no watched page
+     * written at all) that HotSpot inlines; the pages are compared only when some watched page was.
+     */
     public boolean codeChanged() {
-        return ppn >= 0 && watch.generation(ppn) != gen || ppn2 >= 0 && watch.generation(ppn2) != gen2;
+        return watch.hits() != hits && pagesChanged();
+    }
+
+    private boolean pagesChanged() {
+        if (ppn >= 0 && watch.generation(ppn) != gen || ppn2 >= 0 && watch.generation(ppn2) != gen2) return true;
+        hits = watch.hits(); // another page was written: ours are still as decoded
+        return false;
+    }
+
+    /**
+     * The tags {@link FastMemory} compares for a {@code write} (or read) through segment {@code seg}
+     * at the current privilege level: the MMU's when the segment is flat for that access (and, for
+     * SS, 32-bit, so that PUSH and POP may move ESP as a plain number), else tags that never match.
+     * Generated code asks at entry and after every instruction the interpreter ran (which may have
+     * loaded a segment or changed the privilege level) and keeps the answer in a local.
+     */
+    public int[] tags(int seg, boolean write) {
+        Segment sg = s.seg[seg];
+        boolean flat = (write ? sg.flatWrite : sg.flatRead) && (seg != Segment.SS || sg.is32());
+        return flat ? mem.mmu().fastTags(write, s.cpl == 3) : mem.mmu().noFastTags();
     }
 
     /** One instruction through the reference interpreter (state written back by the caller, EIP at the next instruction). */

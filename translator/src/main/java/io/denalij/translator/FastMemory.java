@@ -1,0 +1,102 @@
+package io.denalij.translator;
+
+import io.denalij.cpu.Memory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The memory accesses of translated code: the MMU's TLB tag compare done right here (see
+ * {@link io.denalij.mmu.Mmu#fastTags}), and {@link Memory} for everything else. Each method is
+ * small and static, so HotSpot inlines it into the generated method and keeps the tag and page
+ * arrays, which the generated code holds in locals, in registers.
+ *
+ * <p>The tag array a caller passes already says whether the segment allows the fast path: it is
+ * {@link JitContext#tags}'s choice, the MMU's tags for a flat segment and a never-matching array
+ * for any other, so a segment with a base or a limit always goes through {@link Memory}'s checks.
+ * A miss changes nothing before {@link Memory} runs, so faults stay precise.
+ */
+final class FastMemory {
+    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int PAGE = 0xFFF;
+
+    private FastMemory() { }
+
+    // Every method here stays under HotSpot's MaxInlineSize (35 bytes of bytecode): C2 then inlines
+    // it at every call site, however rarely that site runs, where a bigger one would be inlined only
+    // at sites that run on most passes through the generated method and called everywhere else.
+
+    /** True when an access whose last byte is {@code ea + last} may use the cached page of {@code ea}. */
+    private static boolean hit(int[] tags, int ea, int last) {
+        return tags[(ea >>> 12) & (tags.length - 1)] == (ea + last & ~PAGE);
+    }
+
+    private static byte[] page(byte[][] pages, int ea) { return pages[(ea >>> 12) & (pages.length - 1)]; }
+
+    static int read8(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
+        return hit(tags, ea, 0) ? page(pages, ea)[ea & PAGE] & 0xFF : mem.read8(seg, ea);
+    }
+
+    static int read16(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
+        return hit(tags, ea, 1) ? get16(pages, ea) : mem.read16(seg, ea);
+    }
+
+    static int read32(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
+        return hit(tags, ea, 3) ? get32(pages, ea) : mem.read32(seg, ea);
+    }
+
+    static void write8(int[] tags, byte[][] pages, int ea, int v, Memory mem, int seg) {
+        if (hit(tags, ea, 0)) page(pages, ea)[ea & PAGE] = (byte) v;
+        else mem.write8(seg, ea, v);
+    }
+
+    static void write16(int[] tags, byte[][] pages, int ea, int v, Memory mem, int seg) {
+        if (hit(tags, ea, 1)) set16(pages, ea, v);
+        else mem.write16(seg, ea, v);
+    }
+
+    static void write32(int[] tags, byte[][] pages, int ea, int v, Memory mem, int seg) {
+        if (hit(tags, ea, 3)) set32(pages, ea, v);
+        else mem.write32(seg, ea, v);
+    }
+
+    /** Raises the fault a write of {@code size} bytes at {@code ea} would raise, writing nothing (read-modify-write). */
+    static void checkWrite(int[] tags, int ea, int size, Memory mem, int seg) {
+        if (!hit(tags, ea, size - 1)) mem.checkWrite(seg, ea, size);
+    }
+
+    /**
+     * PUSH of 4 bytes: the new ESP. {@code tags} are the stack's write tags, which
+     * {@link JitContext#tags} gives only for a flat 32-bit stack, where ESP simply goes down.
+     */
+    static int push32(int[] tags, byte[][] pages, int esp, int v, JitContext ctx) {
+        if (!hit(tags, esp - 4, 3)) return ctx.push(esp, v, 4);
+        set32(pages, esp - 4, v);
+        return esp - 4;
+    }
+
+    static int push16(int[] tags, byte[][] pages, int esp, int v, JitContext ctx) {
+        if (!hit(tags, esp - 2, 1)) return ctx.push(esp, v, 2);
+        set16(pages, esp - 2, v);
+        return esp - 2;
+    }
+
+    /** The 4 bytes at ESP + {@code delta} ({@code tags}: the stack's read tags, as for {@link #push32}). */
+    static int peek32(int[] tags, byte[][] pages, int esp, int delta, JitContext ctx) {
+        return hit(tags, esp + delta, 3) ? get32(pages, esp + delta) : ctx.peek(esp, delta, 4);
+    }
+
+    static int peek16(int[] tags, byte[][] pages, int esp, int delta, JitContext ctx) {
+        return hit(tags, esp + delta, 1) ? get16(pages, esp + delta) : ctx.peek(esp, delta, 2);
+    }
+
+    private static int get16(byte[][] pages, int ea) { return (short) I16.get(page(pages, ea), ea & PAGE) & 0xFFFF; }
+
+    private static int get32(byte[][] pages, int ea) { return (int) I32.get(page(pages, ea), ea & PAGE); }
+
+    private static void set16(byte[][] pages, int ea, int v) { I16.set(page(pages, ea), ea & PAGE, (short) v); }
+
+    private static void set32(byte[][] pages, int ea, int v) { I32.set(page(pages, ea), ea & PAGE, v); }
+}

@@ -1,0 +1,169 @@
+package io.denalij.translator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.denalij.cpu.CpuException;
+import io.denalij.cpu.CpuState;
+import io.denalij.cpu.Segment;
+import io.denalij.cpu.decode.Instruction;
+import io.denalij.mmu.PageFault;
+
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cases where translated code must leave its inline TLB fast path ({@link FastMemory}) for
+ * {@link io.denalij.cpu.Memory}: a segment with a base or limit, a 16-bit stack, a page that is not
+ * allocated yet, a user-mode access to a supervisor page whose translation the TLB already holds.
+ * Each program runs on two identical machines, through the interpreter and through a translation,
+ * and both must end in the same registers, flags, EIP, count, fault and memory, besides the
+ * expected values checked directly.
+ */
+class FastMemoryTest {
+    private static final int DATA_16 = Segment.ATTR_P | Segment.ATTR_S | Segment.ATTR_RW | Segment.ATTR_ACCESSED;
+    private static final int DATA_32 = DATA_16 | Segment.ATTR_DB;
+
+    private final TranslationCache cache = new TranslationCache();
+
+    private static byte[] hex(String h) {
+        String[] p = h.trim().split("\\s+");
+        byte[] b = new byte[p.length];
+        for (int i = 0; i < p.length; i++) b[i] = (byte) Integer.parseInt(p[i], 16);
+        return b;
+    }
+
+    /** Runs {@code code} at 0x1000 both ways after {@code setup}; returns the translated machine and its fault. */
+    private Result both(String code, Consumer<GuestPair> setup) {
+        GuestPair ref = new GuestPair(), jit = new GuestPair();
+        for (GuestPair g : new GuestPair[] {ref, jit}) {
+            byte[] b = hex(code);
+            g.ram.load(0x1000, b, 0, b.length);
+            setup.accept(g);
+        }
+        Instruction[] block = ref.decodeBlock(0x1000, 32);
+        RuntimeException refFault = ref.interpret(block);
+        TranslatedBlock t = cache.translate(block, GuestPair.ops(block));
+        RuntimeException jitFault = jit.translated(t, Long.MAX_VALUE);
+        assertEquals(ref.snapshot(refFault), jit.snapshot(jitFault));
+        assertTrue(GuestPair.sameMemory(ref, jit), "memory differs");
+        return new Result(jit, jitFault);
+    }
+
+    /** Puts the page of linear address {@code a} in the TLB's fast path for reads and writes. */
+    private static void warm(GuestPair g, int a) {
+        g.mmu.write32(a, g.mmu.read32(a, false), false); // allocates the page, which closes the fast path once more
+        g.mmu.read32(a, false);                           // and this opens it for the allocated page
+    }
+
+    private record Result(GuestPair g, RuntimeException fault) { }
+
+    @Test void aDataSegmentWithABaseIsAddressedThroughIt() {
+        // mov eax, [0x10] ; mov [0x20], eax ; add dword [0x20], 5 ; hlt
+        Result r = both("a1 10 00 00 00 a3 20 00 00 00 83 05 20 00 00 00 05 f4", g -> {
+            g.s.seg[Segment.DS].load(0x18, 0x3000, 0xFFFF, DATA_32);
+            g.ram.write32(0x3010, 0x1234_5678);
+            g.ram.write32(0x0010, 0xDEAD_BEEF); // what a flat access would wrongly read
+            warm(g, 0x0010); // the offsets' pages are in the TLB: only the segment check keeps them off the fast path
+        });
+        assertNull(r.fault);
+        assertEquals(0x1234_5678, r.g.s.gpr[CpuState.EAX]);
+        assertEquals(0x1234_567D, r.g.ram.read32(0x3020));
+        assertEquals(0, r.g.ram.read32(0x0020));
+    }
+
+    @Test void anAccessBeyondTheSegmentLimitRaisesGp() {
+        // inc ecx ; mov eax, [0x1_0000] (limit 0xFFFF) ; inc ecx
+        Result r = both("41 a1 00 00 01 00 41", g -> {
+            g.s.seg[Segment.DS].load(0x18, 0, 0xFFFF, DATA_32);
+            warm(g, 0x1_0000);
+        });
+        assertTrue(r.fault instanceof CpuException c && c.vector == CpuException.GP, String.valueOf(r.fault));
+        assertEquals(1, r.g.s.gpr[CpuState.ECX]);
+        assertEquals(0x1001, r.g.s.eip);
+    }
+
+    @Test void aSixteenBitStackWrapsSpAndKeepsTheHighHalfOfEsp() {
+        // push eax ; push ebx ; pop ecx ; hlt   (SP 0x0004 -> 0x0000 -> 0xFFFC -> 0x0000)
+        Result r = both("50 53 59 f4", g -> {
+            g.s.seg[Segment.SS].load(0x18, 0x2_0000, 0xFFFF, DATA_16);
+            g.s.gpr[CpuState.ESP] = 0x1234_0004;
+            g.s.gpr[CpuState.EAX] = 0xAAAA_AAAA;
+            g.s.gpr[CpuState.EBX] = 0xBBBB_BBBB;
+            warm(g, 0x0000);
+            warm(g, 0xFFFC);
+        });
+        assertNull(r.fault);
+        assertEquals(0x1234_0000, r.g.s.gpr[CpuState.ESP]);
+        assertEquals(0xBBBB_BBBB, r.g.s.gpr[CpuState.ECX]);
+        assertEquals(0xAAAA_AAAA, r.g.ram.read32(0x2_0000));
+        assertEquals(0xBBBB_BBBB, r.g.ram.read32(0x2_FFFC));
+    }
+
+    @Test void aFlatStackWithoutTheBigBitStillMovesOnlySp() {
+        // push eax ; hlt   (base 0, limit 4 GiB, B = 0: SP 0x0000 -> 0xFFFC, ESP's high half stays 0x0001)
+        Result r = both("50 f4", g -> {
+            g.s.seg[Segment.SS].load(0x18, 0, -1, DATA_16);
+            g.s.gpr[CpuState.ESP] = 0x0001_0000;
+            g.s.gpr[CpuState.EAX] = 0xAAAA_AAAA;
+            warm(g, 0xFFFC);
+        });
+        assertNull(r.fault);
+        assertEquals(0x0001_FFFC, r.g.s.gpr[CpuState.ESP]);
+        assertEquals(0xAAAA_AAAA, r.g.ram.read32(0xFFFC));
+    }
+
+    @Test void aPageReadBeforeItIsAllocatedReadsBackWhatIsWrittenLater() {
+        // mov eax, [0x6_0000] ; mov dword [0x6_0000], 0x1234 ; mov ebx, [0x6_0000] ; hlt
+        Result r = both("a1 00 00 06 00 c7 05 00 00 06 00 34 12 00 00 8b 1d 00 00 06 00 f4", g -> { });
+        assertNull(r.fault);
+        assertEquals(0, r.g.s.gpr[CpuState.EAX]);
+        assertEquals(0x1234, r.g.s.gpr[CpuState.EBX]);
+    }
+
+    /** Identity paging of the first 512 KiB, every page user-accessible except page 0x50. */
+    private static void paging(GuestPair g) {
+        int pd = 0x2_0000, pt = 0x2_1000;
+        g.ram.write32(pd, pt | 7);
+        for (int p = 0; p < GuestPair.RAM >>> 12; p++) g.ram.write32(pt + 4 * p, p << 12 | (p == 0x50 ? 3 : 7));
+        g.s.cr3 = pd;
+        g.s.cr0 |= CpuState.CR0_PG;
+        g.mmu.setControl(g.s.cr0, g.s.cr3, g.s.cr4);
+    }
+
+    @Test void userModeIsRefusedASupervisorPageTheTlbAlreadyHolds() {
+        // mov eax, [0x5_0000] ; inc ecx
+        byte[] code = hex("a1 00 00 05 00 41");
+        GuestPair g = new GuestPair();
+        g.ram.load(0x1000, code, 0, code.length);
+        paging(g);
+        g.ram.write32(0x5_0000, 0x7777);
+        Instruction[] block = g.decodeBlock(0x1000, 2);
+        TranslatedBlock t = cache.translate(block, GuestPair.ops(block));
+        assertNull(g.translated(t, Long.MAX_VALUE)); // at CPL 0: fills the TLB with the supervisor page
+        assertEquals(0x7777, g.s.gpr[CpuState.EAX]);
+        g.s.cpl = 3;
+        g.s.eip = 0x1000;
+        g.s.gpr[CpuState.EAX] = 0;
+        RuntimeException e = g.translated(t, Long.MAX_VALUE);
+        assertTrue(e instanceof PageFault pf && pf.linear == 0x5_0000 && (pf.errorCode & 4) != 0, String.valueOf(e));
+        assertEquals(0, g.s.gpr[CpuState.EAX]);
+        assertEquals(1, g.s.gpr[CpuState.ECX]);
+        assertEquals(0x1000, g.s.eip);
+    }
+
+    @Test void userModeFaultsMatchTheInterpreter() {
+        // mov [0x4_0000], eax (user page) ; push dword [0x5_0000] (supervisor: #PF) ; inc ecx
+        Result r = both("a3 00 00 04 00 ff 35 00 00 05 00 41", g -> {
+            paging(g);
+            g.s.cpl = 3;
+            g.s.gpr[CpuState.EAX] = 0x55;
+        });
+        assertTrue(r.fault instanceof PageFault, String.valueOf(r.fault));
+        assertEquals(0x55, r.g.ram.read32(0x4_0000));
+        assertArrayEquals(new byte[4], r.g.memory(0x7_EFFC, 4)); // the push never happened
+    }
+}
