@@ -156,12 +156,13 @@ public final class BlockTranslator {
         private void block(int j, Label[] entry) {
             int from = region.start[j], to = region.start[j + 1];
             boolean writes = false;
+            boolean[] flagsDead = DeadFlags.of(code, ops, from, to, emit);
             for (int k = from; k < to; k++) {
                 Instruction in = code[k];
                 emit.iconst(k);
                 mv.visitVarInsn(ISTORE, L_IDX);
                 boolean last = k == to - 1;
-                if (emit.canInline(in, ops[k])) emit.instruction(in, ops[k], last);
+                if (emit.canInline(in, ops[k])) emit.instruction(in, ops[k], last, flagsDead[k - from]);
                 else fallback(k, last);
                 if (in.mayWriteMemory) {
                     writes = true;

@@ -59,6 +59,8 @@ final class InstructionEmitter {
             Op.CMPS, Op.STOS, Op.LODS, Op.SCAS);
 
     private final MethodVisitor mv;
+    /** The instruction being emitted sets flags nobody reads (see {@link #instruction(Instruction, Op, boolean, boolean)}). */
+    private boolean flagsDead;
 
     InstructionEmitter(MethodVisitor mv) {
         this.mv = mv;
@@ -112,7 +114,18 @@ final class InstructionEmitter {
 
     // ---------------------------------------------------------------- emission
 
+    /** As {@link #instruction(Instruction, Op, boolean, boolean)} with the instruction's flags observable. */
     void instruction(Instruction in, Op op, boolean last) {
+        instruction(in, op, last, false);
+    }
+
+    /**
+     * Emits {@code in}. With {@code flagsDead} (see {@link DeadFlags}) nothing can observe the flags
+     * it would set, and shifts and IMUL, whose flags otherwise go through {@code Alu} on the state,
+     * compute their result alone.
+     */
+    void instruction(Instruction in, Op op, boolean last, boolean flagsDead) {
+        this.flagsDead = flagsDead;
         switch (op) {
             case ADD, OR, ADC, SBB, AND, SUB, XOR -> binary(in, op, true);
             case CMP, TEST -> binary(in, op, false);
@@ -628,6 +641,44 @@ final class InstructionEmitter {
             load(in, 0);
         }
         mv.visitVarInsn(ISTORE, L_A);
+        if (flagsDead && shiftAlone(op, size)) {
+            shiftResult(op, size);
+        } else {
+            shiftThroughAlu(op, size);
+        }
+        if (memory) { mv.visitVarInsn(ILOAD, L_R); mv.visitVarInsn(ISTORE, L_T); memWrite(in.seg, size, L_EA, L_T); }
+        else { mv.visitVarInsn(ILOAD, L_R); store(in, 0); }
+    }
+
+    /** Shifts whose result alone is simple bytecode: rotates only at 32 bits (narrower ones rotate modulo their width). */
+    private static boolean shiftAlone(Op op, int size) {
+        return switch (op) {
+            case SHL, SHR, SAR -> true;
+            case ROL, ROR -> size == 4;
+            default -> false;
+        };
+    }
+
+    /** L_R = L_A shifted by L_B (masked to 5 bits, as the processor does), without flags. */
+    private void shiftResult(Op op, int size) {
+        mv.visitVarInsn(ILOAD, L_A);
+        if (op == Op.SHR && size < 4) mask(size == 1 ? 0xFF : 0xFFFF);
+        if (op == Op.SAR && size < 4) mv.visitInsn(size == 1 ? I2B : I2S);
+        mv.visitVarInsn(ILOAD, L_B);
+        iconst(31);
+        mv.visitInsn(IAND);
+        switch (op) {
+            case SHL -> mv.visitInsn(ISHL);
+            case SHR -> mv.visitInsn(IUSHR);
+            case SAR -> mv.visitInsn(ISHR);
+            case ROL -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false);
+            default -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false);
+        }
+        if (size < 4) mask(size == 1 ? 0xFF : 0xFFFF);
+        mv.visitVarInsn(ISTORE, L_R);
+    }
+
+    private void shiftThroughAlu(Op op, int size) {
         spillFlags();
         mv.visitVarInsn(ALOAD, L_S);
         mv.visitVarInsn(ILOAD, L_A);
@@ -640,8 +691,6 @@ final class InstructionEmitter {
         mv.visitMethodInsn(INVOKESTATIC, ALU, name, "(L" + STATE + ";III)I", false);
         mv.visitVarInsn(ISTORE, L_R);
         loadFlags();
-        if (memory) { mv.visitVarInsn(ILOAD, L_R); mv.visitVarInsn(ISTORE, L_T); memWrite(in.seg, size, L_EA, L_T); }
-        else { mv.visitVarInsn(ILOAD, L_R); store(in, 0); }
     }
 
     private void imul(Instruction in) {
@@ -656,6 +705,13 @@ final class InstructionEmitter {
             mv.visitVarInsn(ISTORE, L_B);
             reg(in.reg, size);
             mv.visitVarInsn(ISTORE, L_A);
+        }
+        if (flagsDead) { // the low bits of the product are the same signed or unsigned
+            mv.visitVarInsn(ILOAD, L_A);
+            mv.visitVarInsn(ILOAD, L_B);
+            mv.visitInsn(IMUL);
+            setReg(in.reg, size);
+            return;
         }
         spillFlags();
         mv.visitVarInsn(ALOAD, L_S);

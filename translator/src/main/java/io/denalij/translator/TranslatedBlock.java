@@ -14,6 +14,17 @@ public abstract class TranslatedBlock implements io.denalij.cpu.ExecutionEngine.
     protected final Op[] ops;
     /** How many of {@link #code} are the entry block's (the rest belong to the other blocks of its {@link Region}). */
     private final int headLength;
+    /** Runs so far, counted up to {@link #PROFILED_RUNS} (racy between machines; only a rough count is needed). */
+    private int runs;
+
+    /**
+     * Runs during which {@link #budget} sometimes shortens the budget. HotSpot profiles a new class
+     * in its first few thousand calls and then compiles it with C2, which turns every branch that
+     * never went one way into a trap that throws the compiled code away when it is taken. The
+     * budget checks between a region's blocks fail only when a quantum ends, which profiling rarely
+     * sees: left alone, nearly every region was compiled again after its first quantum end.
+     */
+    static final int PROFILED_RUNS = Integer.getInteger("denali.jit.profiledRuns", 1 << 11);
 
     protected TranslatedBlock(Instruction[] code, Op[] ops, int headLength) {
         this.code = code;
@@ -25,6 +36,21 @@ public abstract class TranslatedBlock implements io.denalij.cpu.ExecutionEngine.
     @Override public final int length() { return headLength; }
 
     public final Instruction[] instructions() { return code.clone(); }
+
+    /**
+     * The {@code stopAt} to run with: {@code stopAt} itself, except for one run in four among the
+     * first {@link #PROFILED_RUNS}, which gets a budget of the head block plus 1 to 2^15
+     * instructions (spread over the runs) so that the budget checks at every depth of the region
+     * are seen failing while HotSpot profiles it (see {@link #PROFILED_RUNS}). Leaving early is
+     * always allowed: the executor carries on from the block the translation stopped before.
+     */
+    final long budget(long icount, long stopAt) {
+        int n = runs;
+        if (n >= PROFILED_RUNS) return stopAt;
+        runs = n + 1;
+        if ((n & 15) != 0) return stopAt;
+        return Math.min(stopAt, icount + headLength + (1L << ((n >>> 4) & 15)));
+    }
 
     /**
      * Runs the block on {@code ctx}'s machine from its first instruction: registers, flags, EIP and
