@@ -15,4 +15,9 @@ final class EngineOption {
             default -> throw new DenaliMain.UserError("--engine must be interp or jit, not " + name);
         };
     }
+
+    /** The {@code --jit-stats} line for an engine {@link #parse} made. */
+    static String stats(ExecutionEngine engine) {
+        return engine instanceof JitEngine jit ? jit.cache().stats().toString() : "not used (--engine interp)";
+    }
 }

@@ -64,6 +64,9 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--engine", paramLabel = "interp|jit", description = "execution engine (default: ${DEFAULT-VALUE})")
     String engine = "jit";
 
+    @Option(names = "--jit-stats", description = "at the end, print what the translator did (translations, guest blocks and instructions covered, class bytes, time spent) to stderr")
+    boolean jitStats;
+
     @Option(names = "--max-instructions", paramLabel = "N", description = "stop after N guest instructions (0 = no limit)")
     long maxInstructions;
 
@@ -95,6 +98,7 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
             if (debugOut != null) debugOut.close();
         }
         if (traceIo) printUnclaimed(machine.ports());
+        if (jitStats) System.err.println("denali: jit: " + EngineOption.stats(executionEngine));
         return switch (outcome.kind()) {
             case GUEST_EXIT -> outcome.exitStatus();
             case POWER_OFF, QUIT -> 0;

@@ -16,6 +16,16 @@ class SelfModifyingCodeTest {
     }
 
     @Test
+    void moffsStoreIntoTheNextInstructionOfTheSameBlock() {
+        TestMachine m = new TestMachine(
+                "b0 42",                // mov al, 0x42
+                "a2 08 10 00 00",       // mov [0x1008], al  (moffs form: the immediate of the next instruction)
+                "b3 00",                // mov bl, 0
+                "f4").runToHalt();
+        assertEquals(0x42, m.ebx() & 0xFF);
+    }
+
+    @Test
     void patchedFunctionIsRedecoded() {
         TestMachine m = new TestMachine(
                 "bb 00 50 00 00",                // mov ebx, 0x5000

@@ -82,10 +82,28 @@ public final class Instruction {
         else { shape = SHAPE_OTHER; }
         this.dstReg = shape == SHAPE_OTHER ? -1 : d;
         this.srcReg = shape == SHAPE_REG_REG ? src : -1;
-        this.mayWriteMemory = hasMemory && op != Op.LEA || switch (op) {
+        this.mayWriteMemory = writesFirstOperand(form, hasMemory) || switch (op) {
             case PUSH, PUSH_SREG, PUSHA, PUSHF, CALL, CALL_FAR, CALL_FAR_INDIRECT, ENTER, MOVS, STOS, INS,
                  INT, INT3, INTO, BOUND, ESC -> true;
             default -> false;
+        };
+    }
+
+    /**
+     * True when the first operand is memory that the instruction may write: an r/m operand in
+     * memory (or a moffs) that is a destination. A memory source (MOV r, [m]; ADD r, [m]; IMUL
+     * r, [m], imm) and the first operand of the instructions that only read it do not count, so a
+     * load never makes the code caches check for self-modifying code.
+     */
+    private static boolean writesFirstOperand(Form form, boolean hasMemory) {
+        if (form.operandCount() == 0) return false;
+        Operand first = form.operand(0);
+        if (first == Operand.Ob || first == Operand.Ov) return true; // MOV moffs, AL/eAX
+        if (!hasMemory || !first.isRm()) return false;
+        return switch (form.op) {
+            case LEA, CMP, TEST, BT, JMP, JMP_FAR_INDIRECT, NOP, MUL, IMUL1, DIV, IDIV, LGDT, LIDT, LLDT, LMSW, LTR,
+                 VERR, VERW, INVLPG -> false;
+            default -> true;
         };
     }
 
