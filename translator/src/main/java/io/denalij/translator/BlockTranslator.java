@@ -39,7 +39,7 @@ public final class BlockTranslator {
     // local variable slots of run(JitContext ctx, long stopAt)
     static final int THIS = 0, L_CTX = 1, L_STOP = 2, L_S = 4, L_MEM = 5, L_REG = 6, L_FOP = 14, L_FRES = 15,
             L_FS1 = 16, L_FS2 = 17, L_IDX = 18, L_ICOUNT = 19, L_GPR = 21, L_A = 22, L_B = 23, L_R = 24, L_EA = 25,
-            L_NEIP = 26, L_T = 27, L_EXC = 28, L_PAGES = 29, L_TAGS = 30;
+            L_NEIP = 26, L_T = 27, L_EXC = 28, L_PAGES = 29, L_TAGS = 30, L_XCOUNT = 42, L_XRET = 44;
 
     /** The local holding {@link JitContext#tags} for a read or a write through segment {@code seg}. */
     static int tagsLocal(int seg, boolean write) { return L_TAGS + 2 * seg + (write ? 1 : 0); }
@@ -122,6 +122,8 @@ public final class BlockTranslator {
         private final Instruction[] code;
         private final Op[] ops;
         private final InstructionEmitter emit;
+        /** The one copy of the write-back every exit jumps to (see {@link #exitVia}). */
+        private final Label tail = new Label();
 
         /** Registers kept in locals and tags fetched (see {@link #usedLocals}). */
         private final int used;
@@ -149,6 +151,7 @@ public final class BlockTranslator {
                 block(j, entry);
             }
             mv.visitLabel(tryEnd);
+            exitTail();
             faultHandler(handler);
         }
 
@@ -175,12 +178,7 @@ public final class BlockTranslator {
                 mv.visitVarInsn(ISTORE, L_NEIP);
             }
             if (region.continues(j)) successors(j, writes, entry);
-            exit(to);
-            mv.visitVarInsn(ALOAD, L_S);
-            mv.visitVarInsn(ILOAD, L_NEIP);
-            mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
-            mv.visitInsn(ICONST_1);
-            mv.visitInsn(IRETURN);
+            exitVia(to, NEIP_SET, true);
         }
 
         /**
@@ -256,12 +254,7 @@ public final class BlockTranslator {
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFLE, target);
             mv.visitLabel(leave);
-            exit(start);
-            mv.visitVarInsn(ALOAD, L_S);
-            emit.iconst(region.eip(m));
-            mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
-            mv.visitInsn(ICONST_1);
-            mv.visitInsn(IRETURN);
+            exitVia(start, region.eip(m), true);
         }
 
         private void prologue() {
@@ -280,10 +273,12 @@ public final class BlockTranslator {
             mv.visitVarInsn(ALOAD, L_S);
             mv.visitFieldInsn(GETFIELD, STATE, "icount", "J");
             mv.visitVarInsn(LSTORE, L_ICOUNT);
-            for (int t : new int[] {L_IDX, L_A, L_B, L_R, L_EA, L_NEIP, L_T}) {
+            for (int t : new int[] {L_IDX, L_A, L_B, L_R, L_EA, L_NEIP, L_T, L_XRET}) {
                 mv.visitInsn(ICONST_0);
                 mv.visitVarInsn(ISTORE, t);
             }
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, L_XCOUNT);
             reload();
         }
 
@@ -319,14 +314,41 @@ public final class BlockTranslator {
             emit.spillFlags();
         }
 
-        /** Registers, flags and the instruction count at region index {@code retired} (the instructions before it of this block retired). */
-        private void exit(int retired) {
+        /** For {@link #exitVia}: the next EIP is already in {@code L_NEIP}. */
+        private static final int NEIP_SET = -1;
+
+        /**
+         * Leaves the translation with the instructions before region index {@code retired} retired,
+         * EIP at {@code eip} (or {@code L_NEIP} for {@link #NEIP_SET}) and {@code result} returned.
+         * Every exit is these few stores and a jump to one shared write-back, which keeps methods
+         * small: exits are many (after each store, at every transition, at each block's end).
+         */
+        private void exitVia(int retired, int eip, boolean result) {
+            emit.lconst(retired);
+            mv.visitVarInsn(LSTORE, L_XCOUNT);
+            if (eip != NEIP_SET) {
+                emit.iconst(eip);
+                mv.visitVarInsn(ISTORE, L_NEIP);
+            }
+            mv.visitInsn(result ? ICONST_1 : ICONST_0);
+            mv.visitVarInsn(ISTORE, L_XRET);
+            mv.visitJumpInsn(GOTO, tail);
+        }
+
+        /** Registers, flags, the count and EIP to the state, then return: the target of every {@link #exitVia}. */
+        private void exitTail() {
+            mv.visitLabel(tail);
             writeBack();
             mv.visitVarInsn(ALOAD, L_S);
             mv.visitVarInsn(LLOAD, L_ICOUNT);
-            emit.lconst(retired);
+            mv.visitVarInsn(LLOAD, L_XCOUNT);
             mv.visitInsn(LADD);
             mv.visitFieldInsn(PUTFIELD, STATE, "icount", "J");
+            mv.visitVarInsn(ALOAD, L_S);
+            mv.visitVarInsn(ILOAD, L_NEIP);
+            mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+            mv.visitVarInsn(ILOAD, L_XRET);
+            mv.visitInsn(IRETURN);
         }
 
         /** Instruction {@code k} through the interpreter, as the interpreter's own loop would run it. */
@@ -369,12 +391,7 @@ public final class BlockTranslator {
             mv.visitVarInsn(ALOAD, L_CTX);
             mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "codeChanged", "()Z", false);
             mv.visitJumpInsn(IFEQ, same);
-            exit(k + 1);
-            mv.visitVarInsn(ALOAD, L_S);
-            emit.iconst(code[k].nextEip);
-            mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
-            mv.visitInsn(ICONST_0);
-            mv.visitInsn(IRETURN);
+            exitVia(k + 1, code[k].nextEip, false);
             mv.visitLabel(same);
         }
 
