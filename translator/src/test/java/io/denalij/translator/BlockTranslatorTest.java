@@ -15,15 +15,8 @@ import org.junit.jupiter.api.Test;
 class BlockTranslatorTest {
     private final TranslationCache cache = new TranslationCache();
 
-    private static byte[] hex(String h) {
-        String[] p = h.trim().split("\\s+");
-        byte[] b = new byte[p.length];
-        for (int i = 0; i < p.length; i++) b[i] = (byte) Integer.parseInt(p[i], 16);
-        return b;
-    }
-
     private TranslatedBlock load(GuestPair g, String code) {
-        byte[] b = hex(code);
+        byte[] b = GuestPair.hex(code);
         g.ram.load(0x1000, b, 0, b.length);
         Instruction[] block = g.decodeBlock(0x1000, 32);
         TranslatedBlock t = cache.translate(block, GuestPair.ops(block));
@@ -99,7 +92,7 @@ class BlockTranslatorTest {
 
     @Test void sharedTranslationsAreFoundByContent() {
         GuestPair a = new GuestPair(), b = new GuestPair();
-        byte[] code = hex("01 c8 49 75 fb");
+        byte[] code = GuestPair.hex("01 c8 49 75 fb");
         a.ram.load(0x1000, code, 0, code.length);
         b.ram.load(0x1000, code, 0, code.length);
         Instruction[] ba = a.decodeBlock(0x1000, 32), bb = b.decodeBlock(0x1000, 32);

@@ -18,16 +18,9 @@ import org.junit.jupiter.api.Test;
 class DeadFlagsTest {
     private final TranslationCache cache = new TranslationCache();
 
-    private static byte[] hex(String h) {
-        String[] p = h.trim().split("\\s+");
-        byte[] b = new byte[p.length];
-        for (int i = 0; i < p.length; i++) b[i] = (byte) Integer.parseInt(p[i], 16);
-        return b;
-    }
-
     private static boolean[] dead(String code) {
         GuestPair g = new GuestPair();
-        byte[] b = hex(code);
+        byte[] b = GuestPair.hex(code);
         g.ram.load(0x1000, b, 0, b.length);
         Instruction[] block = g.decodeBlock(0x1000, 32);
         return DeadFlags.of(block, GuestPair.ops(block), 0, block.length, new InstructionEmitter(null));
@@ -62,7 +55,7 @@ class DeadFlagsTest {
             GuestPair ref = new GuestPair(), jit = new GuestPair();
             long seed = rnd.nextLong();
             for (GuestPair g : new GuestPair[] {ref, jit}) {
-                byte[] b = hex(code);
+                byte[] b = GuestPair.hex(code);
                 g.ram.load(0x1000, b, 0, b.length);
                 Random r = new Random(seed);
                 for (int i = 0; i < 8; i++) if (i != CpuState.ESP) g.s.gpr[i] = r.nextInt();

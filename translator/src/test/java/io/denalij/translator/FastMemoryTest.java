@@ -29,18 +29,11 @@ class FastMemoryTest {
 
     private final TranslationCache cache = new TranslationCache();
 
-    private static byte[] hex(String h) {
-        String[] p = h.trim().split("\\s+");
-        byte[] b = new byte[p.length];
-        for (int i = 0; i < p.length; i++) b[i] = (byte) Integer.parseInt(p[i], 16);
-        return b;
-    }
-
     /** Runs {@code code} at 0x1000 both ways after {@code setup}; returns the translated machine and its fault. */
     private Result both(String code, Consumer<GuestPair> setup) {
         GuestPair ref = new GuestPair(), jit = new GuestPair();
         for (GuestPair g : new GuestPair[] {ref, jit}) {
-            byte[] b = hex(code);
+            byte[] b = GuestPair.hex(code);
             g.ram.load(0x1000, b, 0, b.length);
             setup.accept(g);
         }
@@ -136,7 +129,7 @@ class FastMemoryTest {
 
     @Test void userModeIsRefusedASupervisorPageTheTlbAlreadyHolds() {
         // mov eax, [0x5_0000] ; inc ecx
-        byte[] code = hex("a1 00 00 05 00 41");
+        byte[] code = GuestPair.hex("a1 00 00 05 00 41");
         GuestPair g = new GuestPair();
         g.ram.load(0x1000, code, 0, code.length);
         paging(g);

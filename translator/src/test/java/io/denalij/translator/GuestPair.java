@@ -65,6 +65,14 @@ final class GuestPair {
         return out.toArray(new Instruction[0]);
     }
 
+    /** Bytes from hex pairs separated by spaces ("01 c8 49"). */
+    static byte[] hex(String h) {
+        String[] p = h.trim().split("\\s+");
+        byte[] b = new byte[p.length];
+        for (int i = 0; i < p.length; i++) b[i] = (byte) Integer.parseInt(p[i], 16);
+        return b;
+    }
+
     static Op[] ops(Instruction[] code) {
         Op[] ops = new Op[code.length];
         for (int k = 0; k < code.length; k++) ops[k] = Interpreter.lockValid(code[k]) ? code[k].op : Op.INVALID;

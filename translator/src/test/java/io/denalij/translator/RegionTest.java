@@ -29,7 +29,7 @@ class RegionTest {
 
     /** Sources are in the comments; assembled with {@code as --32} (Intel syntax) and copied here. */
     private static byte[] program(String name) {
-        return hex(switch (name) {
+        return GuestPair.hex(switch (name) {
             //   mov ecx, 200 / outer: mov edx, 50 / inner: mov eax, edx ; and eax, 1 ; jz even
             //   add ebx, edx ; jmp next / even: sub esi, edx ; xor edi, ebx
             //   next: mov [0x8000 + edx*4], ebx ; dec edx ; jnz inner / loop outer / hlt
@@ -48,13 +48,6 @@ class RegionTest {
             case "patches-member" -> "b9 64 00 00 00 89 c8 83 e0 03 a2 13 10 00 00 eb 00 83 c3 00 49 75 ee f4";
             default -> throw new IllegalArgumentException(name);
         });
-    }
-
-    private static byte[] hex(String h) {
-        String[] p = h.trim().split("\\s+");
-        byte[] b = new byte[p.length];
-        for (int i = 0; i < p.length; i++) b[i] = (byte) Integer.parseInt(p[i], 16);
-        return b;
     }
 
     private static X86Machine machine(String name, JitEngine jit) {
