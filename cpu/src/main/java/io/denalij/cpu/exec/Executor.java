@@ -33,6 +33,9 @@ public final class Executor {
     private boolean stop;
     private Instruction current;
     private ExecutionEngine.Machine engine;
+    /** Where the last run stopped in the middle of a block (its budget ran out there), while unconsumed. */
+    private boolean resumeMidBlock;
+    private int resumeEip;
 
     public Executor(CpuState s, Memory mem, CodeCache cache, Interpreter interpreter) {
         this.s = s;
@@ -61,8 +64,15 @@ public final class Executor {
     public void run(long stopAt) {
         current = null;
         Block b = cache.get();
+        // A block that starts where the last run stopped part-way through a block (its budget ended
+        // there) is a tail of a real block: run it, compiled if it already is, but do not count it
+        // towards compiling. Otherwise every instruction of a hot loop on which a quantum happened to
+        // end became the head of one more translation of the same loop (alu: five in one pass).
+        boolean tail = resumeMidBlock && s.eip == resumeEip;
+        if (tail) resumeMidBlock = false;
         for (;;) {
-            ExecutionEngine.Compiled c = engine == null || tracer != null ? null : compiled(b);
+            ExecutionEngine.Compiled c = engine == null || tracer != null ? null : tail ? b.compiled : compiled(b);
+            tail = false;
             boolean chains = b.chains;
             if (c != null && stopAt - s.icount >= c.length()) {
                 // compiled code leaves EIP and the count at a faulting instruction itself (current stays null)
@@ -209,6 +219,10 @@ public final class Executor {
             start += end;
             s.icount = start;
             if (!Dispatch.setsEip(kinds[end - 1])) s.eip = code[end - 1].nextEip;
+            if (end < n) {
+                resumeMidBlock = true;
+                resumeEip = s.eip;
+            }
             if (s.eip != b.eip || end < n || !b.chains || stop || b.writesMemory && !cache.stillCurrent(b)) return true;
           }
         } catch (RuntimeException | Error e) {
