@@ -1,0 +1,53 @@
+package io.denalij.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.decode.Op;
+import io.denalij.cpu.exec.Interpreter;
+import io.denalij.mmu.WriteWatch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which blocks the executor asks a second tier to compile: a hot loop run in slices that end
+ * part-way through it must be compiled once, at its head, and not again at every instruction where
+ * a slice happened to end.
+ */
+class TieringTest {
+    /** An engine that records what it is asked to compile and compiles nothing. */
+    private static final class Recorder implements ExecutionEngine {
+        final List<Integer> asked = new ArrayList<>();
+
+        @Override public Machine attach(CpuState state, Memory memory, Interpreter interpreter, WriteWatch watch) {
+            return new Machine() {
+                @Override public int threshold() { return 4; }
+                @Override public Compiled compile(Instruction[] code, Op[] ops, Neighbours neighbours) {
+                    asked.add(code[0].eip);
+                    return null;
+                }
+                @Override public boolean run(Compiled code, long stopAt, int ppn, int gen, int ppn2, int gen2) {
+                    throw new AssertionError("nothing was compiled");
+                }
+            };
+        }
+    }
+
+    @Test void aLoopRunInOddSlicesIsCompiledOnlyAtItsHead() {
+        TestMachine m = new TestMachine(
+                "b9 00 10 00 00", // mov ecx, 0x1000
+                "01 c8",          // 1: add eax, ecx
+                "31 c3",          //    xor ebx, eax
+                "49",             //    dec ecx
+                "75 f9",          //    jnz 1b
+                "f4");            // hlt
+        Recorder engine = new Recorder();
+        m.cpu.setEngine(engine);
+        for (int i = 0; i < 400 && !m.s.halted; i++) m.cpu.run(7); // 7: slices end at every offset of the 4-instruction loop
+        assertEquals(List.of(0x1005), engine.asked.stream().distinct().toList());
+        assertEquals(1, engine.asked.size());
+    }
+}
