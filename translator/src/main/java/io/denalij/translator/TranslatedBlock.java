@@ -38,7 +38,7 @@ public abstract class TranslatedBlock implements io.denalij.cpu.ExecutionEngine.
     public final Instruction[] instructions() { return code.clone(); }
 
     /**
-     * The {@code stopAt} to run with: {@code stopAt} itself, except for one run in four among the
+     * The {@code stopAt} to run with: {@code stopAt} itself, except for one run in 16 among the
      * first {@link #PROFILED_RUNS}, which gets a budget of the head block plus 1 to 2^15
      * instructions (spread over the runs) so that the budget checks at every depth of the region
      * are seen failing while HotSpot profiles it (see {@link #PROFILED_RUNS}). Leaving early is
