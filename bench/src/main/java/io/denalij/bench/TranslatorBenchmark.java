@@ -7,6 +7,7 @@ import io.denalij.cpu.Memory;
 import io.denalij.cpu.decode.Decoder;
 import io.denalij.cpu.decode.Instruction;
 import io.denalij.cpu.decode.Op;
+import io.denalij.cpu.exec.CodeCache;
 import io.denalij.cpu.exec.Interpreter;
 import io.denalij.devices.pc.PcMachine;
 import io.denalij.mmu.WriteWatch;
@@ -90,7 +91,7 @@ public class TranslatorBenchmark {
                     Instruction in = d.decode(text, at, (int) seg.vaddr() + at, true);
                     block.add(in);
                     at += in.length;
-                    if (BlockTranslator.endsBlock(in)) break;
+                    if (CodeCache.endsBlock(in)) break;
                 }
                 Instruction[] b = block.toArray(new Instruction[0]);
                 Op[] o = new Op[b.length];

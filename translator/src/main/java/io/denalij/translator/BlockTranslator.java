@@ -3,7 +3,6 @@ package io.denalij.translator;
 import static org.objectweb.asm.Opcodes.*;
 
 import io.denalij.cpu.CpuState;
-import io.denalij.cpu.decode.Form;
 import io.denalij.cpu.decode.Instruction;
 import io.denalij.cpu.decode.Op;
 
@@ -426,11 +425,5 @@ public final class BlockTranslator {
             mv.visitVarInsn(ALOAD, L_EXC);
             mv.visitInsn(ATHROW);
         }
-    }
-
-    /** True for a form that ends a block (what the code cache's decoder stops at). */
-    public static boolean endsBlock(Instruction in) {
-        Form f = in.form;
-        return f.has(Form.BLOCK_END) || (f.has(Form.STRING) && in.rep()) || f.op == Op.INVALID || f.op == Op.UD2;
     }
 }

@@ -9,6 +9,7 @@ import io.denalij.cpu.Segment;
 import io.denalij.cpu.alu.Flags;
 import io.denalij.cpu.decode.Decoder;
 import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.exec.CodeCache;
 import io.denalij.cpu.exec.Fpu;
 import io.denalij.cpu.exec.Interpreter;
 import io.denalij.cpu.exec.SystemOps;
@@ -75,7 +76,7 @@ class ComputeKernelTest {
                     int base = s.seg[Segment.CS].base + at;
                     Instruction in = d.decode(i -> cpu.mmu().read8(base + i, false), at, s.code32());
                     code.add(in);
-                    if (BlockTranslator.endsBlock(in)) break;
+                    if (CodeCache.endsBlock(in)) break;
                     at = in.nextEip;
                 }
                 Instruction[] c = code.toArray(new Instruction[0]);

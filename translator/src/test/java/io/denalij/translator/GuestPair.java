@@ -8,6 +8,7 @@ import io.denalij.cpu.alu.Flags;
 import io.denalij.cpu.decode.Decoder;
 import io.denalij.cpu.decode.Instruction;
 import io.denalij.cpu.decode.Op;
+import io.denalij.cpu.exec.CodeCache;
 import io.denalij.cpu.exec.Fpu;
 import io.denalij.cpu.exec.Interpreter;
 import io.denalij.cpu.exec.SystemOps;
@@ -59,7 +60,7 @@ final class GuestPair {
             final int base = at;
             Instruction in = d.decode(i -> ram.read8(base + i), at, true);
             out.add(in);
-            if (BlockTranslator.endsBlock(in)) break;
+            if (CodeCache.endsBlock(in)) break;
             at = in.nextEip;
         }
         return out.toArray(new Instruction[0]);

@@ -255,7 +255,8 @@ public final class CodeCache {
         };
     }
 
-    private static boolean endsBlock(Instruction in) {
+    /** True for an instruction the decoder ends a block at (a block end, a REP string instruction, an invalid opcode). */
+    public static boolean endsBlock(Instruction in) {
         Form f = in.form;
         return f.has(Form.BLOCK_END) || (f.has(Form.STRING) && in.rep()) || f.op == Op.INVALID || f.op == Op.UD2;
     }
