@@ -35,10 +35,10 @@ public final class BlockTranslator {
     static final String INSN = Type.getInternalName(Instruction.class);
     static final String OP = Type.getInternalName(Op.class);
 
-    // local variable slots of run(JitContext ctx, long stopAt, int entry)
-    static final int THIS = 0, L_CTX = 1, L_STOP = 2, L_ENTRY = 4, L_S = 5, L_MEM = 6, L_REG = 7, L_FOP = 15,
-            L_FRES = 16, L_FS1 = 17, L_FS2 = 18, L_IDX = 19, L_ICOUNT = 20, L_GPR = 22, L_A = 23, L_B = 24, L_R = 25,
-            L_EA = 26, L_NEIP = 27, L_T = 28, L_EXC = 29, L_PAGES = 30, L_TAGS = 31, L_XCOUNT = 43, L_XRET = 45;
+    // local variable slots of run(JitContext ctx, long stopAt)
+    static final int THIS = 0, L_CTX = 1, L_STOP = 2, L_S = 4, L_MEM = 5, L_REG = 6, L_FOP = 14, L_FRES = 15,
+            L_FS1 = 16, L_FS2 = 17, L_IDX = 18, L_ICOUNT = 19, L_GPR = 21, L_A = 22, L_B = 23, L_R = 24, L_EA = 25,
+            L_NEIP = 26, L_T = 27, L_EXC = 28, L_PAGES = 29, L_TAGS = 30, L_XCOUNT = 42, L_XRET = 44;
 
     /** The local holding {@link JitContext#tags} for a read or a write through segment {@code seg}. */
     static int tagsLocal(int seg, boolean write) { return L_TAGS + 2 * seg + (write ? 1 : 0); }
@@ -50,7 +50,7 @@ public final class BlockTranslator {
     static final int IN_INTERPRETER = 1 << 16;
 
     /** Generated methods above this many bytes of class file are refused, to stay under HugeMethodLimit (8000). */
-    static final int MAX_CLASS_BYTES = Integer.getInteger("denali.jit.maxClassBytes", 7500);
+    static final int MAX_CLASS_BYTES = 7500;
 
     /** The class file for the one block {@code code}, or null when it would be too large for C2 to compile. */
     public byte[] translate(String internalName, Instruction[] code, Op[] ops) {
@@ -64,7 +64,7 @@ public final class BlockTranslator {
         };
         cw.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, BASE, null);
         constructor(cw);
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + CTX + ";JI)Z", null, null);
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "(L" + CTX + ";J)Z", null, null);
         mv.visitCode();
         new Body(mv, region, usedLocals(region.code, region.ops)).emit();
         mv.visitMaxs(0, 0);
@@ -96,13 +96,13 @@ public final class BlockTranslator {
     }
 
     private static void constructor(ClassWriter cw) {
-        String desc = "([L" + INSN + ";[L" + OP + ";[I)V";
+        String desc = "([L" + INSN + ";[L" + OP + ";I)V";
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", desc, null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(ALOAD, 1);
         mv.visitVarInsn(ALOAD, 2);
-        mv.visitVarInsn(ALOAD, 3);
+        mv.visitVarInsn(ILOAD, 3);
         mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", desc, false);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
@@ -142,7 +142,6 @@ public final class BlockTranslator {
             Label tryStart = new Label(), tryEnd = new Label(), handler = new Label();
             Label[] entry = new Label[blocks];
             for (int j = 0; j < blocks; j++) entry[j] = new Label();
-            if (blocks > 1) entrySwitch(entry);
             mv.visitTryCatchBlock(tryStart, tryEnd, handler, null);
             mv.visitLabel(tryStart);
             for (int j = 0; j < blocks; j++) {
@@ -153,26 +152,6 @@ public final class BlockTranslator {
             mv.visitLabel(tryEnd);
             exitTail();
             faultHandler(handler);
-        }
-
-        /**
-         * The executor may enter at any member (the {@code entry} argument): a switch to its start,
-         * with the count re-based there as a transition would (see the class comment of {@code Body}).
-         */
-        private void entrySwitch(Label[] entry) {
-            Label[] stub = new Label[entry.length];
-            stub[0] = entry[0];
-            for (int j = 1; j < entry.length; j++) stub[j] = new Label();
-            mv.visitVarInsn(ILOAD, L_ENTRY);
-            mv.visitTableSwitchInsn(0, entry.length - 1, entry[0], stub);
-            for (int j = 1; j < entry.length; j++) {
-                mv.visitLabel(stub[j]);
-                mv.visitVarInsn(LLOAD, L_ICOUNT);
-                emit.lconst(region.start[j]);
-                mv.visitInsn(LSUB);
-                mv.visitVarInsn(LSTORE, L_ICOUNT);
-                mv.visitJumpInsn(GOTO, entry[j]);
-            }
         }
 
         /** Block {@code j}: its instructions, then on to a member or out. */

@@ -41,9 +41,8 @@ public final class JitEngine implements ExecutionEngine {
 
             @Override public boolean run(Compiled code, long stopAt, int ppn, int gen, int ppn2, int gen2) {
                 ctx.enter(ppn, gen, ppn2, gen2);
-                Entry e = (Entry) code;
-                TranslatedBlock t = e.code;
-                return t.run(ctx, t.budget(state.icount, stopAt, e.length()), e.block);
+                TranslatedBlock t = (TranslatedBlock) code;
+                return t.run(ctx, t.budget(state.icount, stopAt));
             }
         };
     }

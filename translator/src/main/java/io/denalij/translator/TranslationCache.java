@@ -29,10 +29,8 @@ public final class TranslationCache {
     private static final String NAME = "io/denalij/translator/Block";
 
     private final ConcurrentHashMap<Key, WeakReference<TranslatedBlock>> map = new ConcurrentHashMap<>();
-    /** Every block a translation covers, to the newest translation covering it (see {@link #member}). */
-    private final ConcurrentHashMap<BlockKey, WeakReference<TranslatedBlock>> members = new ConcurrentHashMap<>();
     private final ThreadLocal<BlockTranslator> translators = ThreadLocal.withInitial(BlockTranslator::new);
-    private final AtomicLong translated = new AtomicLong(), shared = new AtomicLong(), entered = new AtomicLong(), refused = new AtomicLong(),
+    private final AtomicLong translated = new AtomicLong(), shared = new AtomicLong(), refused = new AtomicLong(),
             guestInstructions = new AtomicLong(), blocks = new AtomicLong(), classBytes = new AtomicLong(), nanos = new AtomicLong();
 
     /** What a block is, as far as its translation is concerned. */
@@ -69,48 +67,8 @@ public final class TranslationCache {
      * The translation of block {@code code} together with the neighbours it reaches (its
      * {@link Region}), made now or found from any machine; null when it cannot be translated.
      */
-    public ExecutionEngine.Compiled get(Instruction[] code, Op[] ops, ExecutionEngine.Neighbours neighbours) {
-        Entry e = member(code, neighbours);
-        if (e != null) {
-            entered.incrementAndGet();
-            return e;
-        }
-        TranslatedBlock t = get(Region.discover(code, ops, neighbours, Region.MAX_BLOCKS));
-        if (t == null) return null;
-        for (int j = 0; j < t.blocks(); j++) members.put(BlockKey.of(t.member(j)), new WeakReference<>(t));
-        if (members.size() > 16 * translated.get() + 1024) members.values().removeIf(r -> r.get() == null);
-        return new Entry(t, 0);
-    }
-
-    /**
-     * An entry into a translation made earlier that covers {@code code} as one of its members, or
-     * null. Entering there is allowed when every member is still this machine's code: the same
-     * bytes at the same addresses in {@code neighbours} (another machine may have different code
-     * around the same block). Members lie in one page, which the executor checks before each run,
-     * so this holds until the page is written, and then the block is decoded and compiled again.
-     */
-    private Entry member(Instruction[] code, ExecutionEngine.Neighbours neighbours) {
-        WeakReference<TranslatedBlock> ref = members.get(BlockKey.of(code));
-        TranslatedBlock t = ref == null ? null : ref.get();
-        if (t == null) return null;
-        int m = -1;
-        for (int j = 0; j < t.blocks() && m < 0; j++) if (t.memberIs(j, code)) m = j;
-        if (m < 0) return null;
-        for (int j = 0; j < t.blocks(); j++) {
-            if (j == m) continue;
-            ExecutionEngine.Code c = neighbours.at(t.eip(j));
-            if (c == null || !t.memberIs(j, c.instructions())) return null;
-        }
-        return new Entry(t, m);
-    }
-
-    /** A block by its instructions (addresses, bytes, mode: {@link Instruction#equals}). */
-    private record BlockKey(Instruction[] code, int hash) {
-        static BlockKey of(Instruction[] code) { return new BlockKey(code, Arrays.hashCode(code)); }
-
-        @Override public boolean equals(Object o) { return o instanceof BlockKey k && Arrays.equals(k.code, code); }
-
-        @Override public int hashCode() { return hash; }
+    public TranslatedBlock get(Instruction[] code, Op[] ops, ExecutionEngine.Neighbours neighbours) {
+        return get(Region.discover(code, ops, neighbours, Region.MAX_BLOCKS));
     }
 
     private TranslatedBlock get(Region region) {
@@ -155,11 +113,10 @@ public final class TranslationCache {
             refused.incrementAndGet();
             return null;
         }
-        if (DUMP_DIR != null) dump(code[0].eip, bytes);
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
-            TranslatedBlock t = (TranslatedBlock) c.getConstructor(Instruction[].class, Op[].class, int[].class)
-                    .newInstance((Object) code.clone(), (Object) ops.clone(), (Object) region.start.clone());
+            TranslatedBlock t = (TranslatedBlock) c.getConstructor(Instruction[].class, Op[].class, int.class)
+                    .newInstance((Object) code.clone(), (Object) ops.clone(), region.length(0));
             translated.incrementAndGet();
             guestInstructions.addAndGet(code.length);
             blocks.addAndGet(region.blocks());
@@ -173,41 +130,18 @@ public final class TranslationCache {
     }
 
     /**
-     * Where {@code -Ddenali.jit.dump=DIR} writes every class file it generates, as
-     * {@code DIR/block-<entry EIP>-<n>.class} ({@code javap -c -p} shows the bytecode): for reading
-     * what a guest block became, in class or when a translation misbehaves. Null: not written.
-     */
-    private static final String DUMP_DIR = System.getProperty("denali.jit.dump");
-    private final AtomicLong dumped = new AtomicLong();
-
-    private void dump(int eip, byte[] bytes) {
-        java.nio.file.Path file = java.nio.file.Path.of(DUMP_DIR,
-                String.format("block-%08x-%d.class", eip, dumped.incrementAndGet()));
-        try {
-            java.nio.file.Files.createDirectories(file.getParent());
-            java.nio.file.Files.write(file, bytes);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("-Ddenali.jit.dump: cannot write " + file, e);
-        }
-    }
-
-    /**
      * Counters: translations made (each an entry block with its region), lookups served by an
-     * existing translation of the same region, hot blocks served by entering a translation made for
-     * another block at the member they are, blocks refused (too large), and the guest blocks and
-     * instructions the translations cover (a block that is in several regions counts in each).
+     * existing translation, blocks refused (too large), and the guest blocks and instructions the
+     * translations cover (a block that is in several regions counts in each).
      */
-    public record Stats(long translated, long shared, long entered, long refused, long guestInstructions, long blocks,
-                        long classBytes, long nanos) {
+    public record Stats(long translated, long shared, long refused, long guestInstructions, long blocks, long classBytes, long nanos) {
         @Override public String toString() {
-            return String.format("%d translations (%d guest blocks, %d instructions, %d KiB of classes, %.1f ms), %d reused, "
-                            + "%d entered at a member, %d refused",
-                    translated, blocks, guestInstructions, classBytes >> 10, nanos / 1e6, shared, entered, refused);
+            return String.format("%d translations (%d guest blocks, %d instructions, %d KiB of classes, %.1f ms), %d reused, %d refused",
+                    translated, blocks, guestInstructions, classBytes >> 10, nanos / 1e6, shared, refused);
         }
     }
 
     public Stats stats() {
-        return new Stats(translated.get(), shared.get(), entered.get(), refused.get(), guestInstructions.get(), blocks.get(),
-                classBytes.get(), nanos.get());
+        return new Stats(translated.get(), shared.get(), refused.get(), guestInstructions.get(), blocks.get(), classBytes.get(), nanos.get());
     }
 }
