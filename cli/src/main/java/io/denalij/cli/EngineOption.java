@@ -3,15 +3,36 @@ package io.denalij.cli;
 import io.denalij.cpu.ExecutionEngine;
 import io.denalij.translator.JitEngine;
 
-/** The {@code --engine interp|jit} option of {@code pc} and {@code run}. */
+/** The {@code --engine interp|jit} and {@code --jit-threshold N} options of {@code pc} and {@code run}. */
 final class EngineOption {
     private EngineOption() { }
 
+    /** Accepted values of {@code --jit-threshold}. */
+    static final int MIN_THRESHOLD = 1, MAX_THRESHOLD = 1_000_000;
+
+    /**
+     * The default threshold for an operating system kernel (a Linux bzImage): most of a kernel's
+     * boot is code that runs a few hundred to a few thousand times, which costs more to translate
+     * and to have HotSpot compile than it gains. Debian's kernel to its first /init line, measured
+     * on this project's 2-core machine (docs/TRANSLATOR.md, "Tiering"): threshold 64 took 44 s
+     * (7,483 translations, 19 MiB of classes), 3,000 took 26 s and 10,000 took 21 s (626
+     * translations); the interpreter alone took 31 s.
+     */
+    static final int OS_KERNEL_THRESHOLD = 10_000;
+
     /** The second tier to install: null for the interpreter alone, the translator for {@code jit}. */
     static ExecutionEngine parse(String name) {
+        return parse(name, JitEngine.DEFAULT_THRESHOLD);
+    }
+
+    /** As {@link #parse(String)}, the translator compiling a block after {@code threshold} interpreted runs. */
+    static ExecutionEngine parse(String name, int threshold) {
+        if (threshold < MIN_THRESHOLD || threshold > MAX_THRESHOLD) {
+            throw new DenaliMain.UserError("--jit-threshold must be between " + MIN_THRESHOLD + " and " + MAX_THRESHOLD + ", not " + threshold);
+        }
         return switch (name) {
             case "interp" -> null;
-            case "jit" -> new JitEngine();
+            case "jit" -> new JitEngine(threshold);
             default -> throw new DenaliMain.UserError("--engine must be interp or jit, not " + name);
         };
     }

@@ -64,6 +64,10 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--engine", paramLabel = "interp|jit", description = "execution engine (default: ${DEFAULT-VALUE})")
     String engine = "jit";
 
+    @Option(names = "--jit-threshold", paramLabel = "N",
+            description = "interpreted runs of a block before the translator compiles it (default: 10000 for a Linux kernel, whose boot is mostly lukewarm code, and 64 for others; 1 to 1000000)")
+    Integer jitThreshold;
+
     @Option(names = "--jit-stats", description = "at the end, print what the translator did (translations, guest blocks and instructions covered, class bytes, time spent) to stderr")
     boolean jitStats;
 
@@ -80,10 +84,14 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
             throw new DenaliMain.UserError("--bios runs the ROM from the reset vector: it does not go with --kernel or --initrd");
         }
 
-        io.denalij.cpu.ExecutionEngine executionEngine = EngineOption.parse(engine);
+        byte[] image = bios != null ? null : kernel == null ? demoKernel() : readFile(kernel);
+        boolean linux = image != null && LinuxBootLoader.isLinuxKernel(image);
+        int threshold = jitThreshold != null ? jitThreshold
+                : linux ? EngineOption.OS_KERNEL_THRESHOLD : io.denalij.translator.JitEngine.DEFAULT_THRESHOLD;
+        io.denalij.cpu.ExecutionEngine executionEngine = EngineOption.parse(engine, threshold);
         PcMachine machine = new PcMachine(new PcMachine.Config((long) memMiB << 20, System.out, trace));
         if (executionEngine != null) machine.cpu().setEngine(executionEngine);
-        load(machine);
+        load(machine, image, linux);
         OutputStream debugOut = debugcon == null ? null : openDebugcon(debugcon);
         if (debugOut != null) machine.attachDebugConsole(debugOut);
 
@@ -110,7 +118,8 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
         };
     }
 
-    private void load(PcMachine machine) throws IOException {
+    /** Loads the ROM, or {@code image} (the kernel's bytes; {@code linux}: it is a bzImage). */
+    private void load(PcMachine machine, byte[] image, boolean linux) throws IOException {
         if (bios != null) {
             byte[] rom = readFile(bios);
             try {
@@ -120,10 +129,9 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
             }
             return;
         }
-        byte[] image = kernel == null ? demoKernel() : readFile(kernel);
         String name = kernel == null ? "demo kernel" : kernel.toString();
         try {
-            if (LinuxBootLoader.isLinuxKernel(image)) {
+            if (linux) {
                 machine.loadLinux(image, initrd == null ? null : readFile(initrd), append);
             } else {
                 if (initrd != null) throw new DenaliMain.UserError(name + ": --initrd needs a Linux kernel, and this is not one");

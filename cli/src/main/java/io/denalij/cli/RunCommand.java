@@ -55,6 +55,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--engine", paramLabel = "interp|jit", description = "execution engine (default: ${DEFAULT-VALUE})")
     String engine = "jit";
 
+    @Option(names = "--jit-threshold", paramLabel = "N", description = "interpreted runs of a block before the translator compiles it (default: ${DEFAULT-VALUE}; 1 to 1000000)")
+    int jitThreshold = io.denalij.translator.JitEngine.DEFAULT_THRESHOLD;
+
     @Option(names = "--vm-id", paramLabel = "N", description = "vm_id in the register page (default: ${DEFAULT-VALUE}); picks the MAC and IP too")
     int vmId;
 
@@ -72,7 +75,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     List<String> hostfwds = new ArrayList<>();
 
     @Override public Integer call() throws IOException {
-        EngineOption.parse(engine); // a wrong name is an error before anything starts
+        EngineOption.parse(engine, jitThreshold); // a wrong name or threshold is an error before anything starts
         if (memMiB < 1 || memMiB > 3584) throw new DenaliMain.UserError("--mem must be between 1 and 3584 MiB, not " + memMiB);
         if (disks.size() > 4) throw new DenaliMain.UserError("at most 4 --disk options, not " + disks.size());
         if (maxInstructions < 0 || timeoutSeconds < 0) throw new DenaliMain.UserError("limits must not be negative");
@@ -106,7 +109,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 config = DenaliConfig.of(vmId, (long) memMiB << 20, console, io).withCmdline(cmdline).withDisks(attached)
                         .withWakeup(runner.waker());
                 vm = DenaliMachine.boot(config, elf);
-                io.denalij.cpu.ExecutionEngine executionEngine = EngineOption.parse(engine);
+                io.denalij.cpu.ExecutionEngine executionEngine = EngineOption.parse(engine, jitThreshold);
                 if (executionEngine != null) vm.cpu().setEngine(executionEngine);
             } catch (IllegalArgumentException e) {
                 attached.forEach(VirtualDisk::close);

@@ -82,4 +82,27 @@ class PcCommandOptionsTest {
         assertEquals("denali: " + kernel + ": truncated kernel image: setup of 4 sectors leaves no protected-mode kernel in 1024 bytes",
                 r.err().strip());
     }
+
+    @Test void jitThresholdDecidesWhatIsTranslated() throws Exception {
+        PcCommandTest.Result eager = denali("pc", "--jit-threshold", "1", "--jit-stats");
+        PcCommandTest.Result never = denali("pc", "--jit-threshold", "1000000", "--jit-stats");
+        assertEquals(1, eager.status(), "the demo kernel's isa-debug-exit status\n" + eager.err());
+        assertEquals(1, never.status(), never.err());
+        assertEquals(eager.out(), never.out(), "the demo kernel prints the same under both");
+        assertTrue(translations(eager.err()) > 0, eager.err());
+        assertEquals(0, translations(never.err()), never.err());
+    }
+
+    /** N of the "denali: jit: N translations (...)" line. */
+    private static long translations(String err) {
+        var m = java.util.regex.Pattern.compile("denali: jit: (\\d+) translations").matcher(err);
+        assertTrue(m.find(), err);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test void jitThresholdOutOfRangeIsOneLine() throws Exception {
+        PcCommandTest.Result r = denali("pc", "--jit-threshold", "0");
+        assertEquals(DenaliMain.EXIT_USAGE, r.status());
+        assertEquals("denali: --jit-threshold must be between 1 and 1000000, not 0", r.err().strip());
+    }
 }

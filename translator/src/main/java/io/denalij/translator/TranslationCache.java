@@ -113,6 +113,7 @@ public final class TranslationCache {
             refused.incrementAndGet();
             return null;
         }
+        if (DUMP_DIR != null) dump(code[0].eip, bytes);
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
             TranslatedBlock t = (TranslatedBlock) c.getConstructor(Instruction[].class, Op[].class, int.class)
@@ -126,6 +127,24 @@ public final class TranslationCache {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("generated class for the block at 0x" + Integer.toHexString(code[0].eip)
                     + " does not load: " + e, e);
+        }
+    }
+
+    /**
+     * Where {@code -Ddenali.jit.dump=DIR} writes every class file it generates, as
+     * {@code DIR/block-<entry EIP>-<n>.class} ({@code javap -c -p} shows the bytecode): for reading
+     * what a guest block became, in class or when a translation misbehaves. Null: not written.
+     */
+    private static final String DUMP_DIR = System.getProperty("denali.jit.dump");
+    private final AtomicLong dumped = new AtomicLong();
+
+    private void dump(int eip, byte[] bytes) {
+        java.nio.file.Path file = java.nio.file.Path.of(DUMP_DIR, String.format("block-%08x-%d.class", eip, dumped.incrementAndGet()));
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("-Ddenali.jit.dump: cannot write " + file, e);
         }
     }
 
