@@ -37,6 +37,8 @@ commands = {
                                   '--append', cmdline, '--mem', '256'],
     'denali pc (jit, default)': [denali, 'pc', '--engine', 'jit', '--kernel', kernel, '--initrd', initrd,
                                  '--append', cmdline, '--mem', '256'],
+    'denali pc --jit-threshold 64': [denali, 'pc', '--engine', 'jit', '--jit-threshold', '64', '--kernel', kernel,
+                                     '--initrd', initrd, '--append', cmdline, '--mem', '256'],
 }
 
 def one(cmd):
@@ -62,5 +64,5 @@ print(f'kernel {os.path.basename(kernel)} ({os.path.getsize(kernel)} bytes), app
 for name, cmd in commands.items():
     for r in range(runs):
         shell, total = one(cmd)
-        print(f'{name:22s} run {r + 1}: boot to shell {shell:6.2f} s, to power-off {total:6.2f} s', flush=True)
+        print(f'{name:28s} run {r + 1}: boot to shell {shell:6.2f} s, to power-off {total:6.2f} s', flush=True)
 EOF
