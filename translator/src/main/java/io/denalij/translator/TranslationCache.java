@@ -26,7 +26,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TranslationCache {
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
-    private static final String NAME = "io/denalij/translator/Block";
+    /**
+     * Translations are named {@code io.denalij.translator.Block_<guest EIP in hex>} (plus the JVM's
+     * hidden-class suffix), so that a profile (perf with a perf map, JFR, PrintCompilation) says
+     * which guest code each method is. The launcher's CompileCommand matches {@code Block*}.
+     */
+    private static String name(Region region) {
+        return String.format("io/denalij/translator/Block_%08x", region.eip(0));
+    }
 
     private final ConcurrentHashMap<Key, WeakReference<TranslatedBlock>> map = new ConcurrentHashMap<>();
     private final ThreadLocal<BlockTranslator> translators = ThreadLocal.withInitial(BlockTranslator::new);
@@ -98,14 +105,14 @@ public final class TranslationCache {
     /** A fresh translation of {@code region}, or of as many of its first blocks as fit (see {@link #translate(Instruction[], Op[])}). */
     TranslatedBlock translate(Region region) {
         long t0 = System.nanoTime();
-        byte[] bytes = translators.get().translate(NAME, region);
+        byte[] bytes = translators.get().translate(name(region), region);
         while (bytes == null && region.blocks() > 1) { // too big for C2: fewer blocks
             region = region.prefix(region.blocks() / 2);
-            bytes = translators.get().translate(NAME, region);
+            bytes = translators.get().translate(name(region), region);
         }
         while (bytes == null && region.code.length > 1) { // one block still too big: a prefix, the rest runs as the next block
             region = Region.single(Arrays.copyOf(region.code, region.code.length / 2), Arrays.copyOf(region.ops, region.code.length / 2));
-            bytes = translators.get().translate(NAME, region);
+            bytes = translators.get().translate(name(region), region);
         }
         Instruction[] code = region.code;
         Op[] ops = region.ops;
