@@ -106,7 +106,10 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
             if (debugOut != null) debugOut.close();
         }
         if (traceIo) printUnclaimed(machine.ports());
-        if (jitStats) System.err.println("denali: jit: " + EngineOption.stats(executionEngine));
+        if (jitStats) {
+            System.err.println("denali: jit: " + EngineOption.stats(executionEngine));
+            System.err.println("denali: jit: " + EngineOption.cpuStats(machine.cpu(), machine.state().icount));
+        }
         return switch (outcome.kind()) {
             case GUEST_EXIT -> outcome.exitStatus();
             case POWER_OFF, QUIT -> 0;

@@ -91,6 +91,14 @@ class PcCommandOptionsTest {
         assertEquals(eager.out(), never.out(), "the demo kernel prints the same under both");
         assertTrue(translations(eager.err()) > 0, eager.err());
         assertEquals(0, translations(never.err()), never.err());
+        var ran = java.util.regex.Pattern.compile("denali: jit: (\\d+) entries into translated code \\(([0-9.]+) instructions each\\), "
+                + "([0-9.]+) % of (\\d+) guest instructions ran translated");
+        var e = ran.matcher(eager.err());
+        var n = ran.matcher(never.err());
+        assertTrue(e.find() && n.find(), eager.err() + never.err());
+        assertTrue(Long.parseLong(e.group(1)) > 0 && Double.parseDouble(e.group(3)) > 50, "most of it ran translated: " + e.group());
+        assertEquals("0", n.group(1), n.group());
+        assertEquals(e.group(4), n.group(4), "the same guest instructions under both");
     }
 
     /** N of the "denali: jit: N translations (...)" line. */

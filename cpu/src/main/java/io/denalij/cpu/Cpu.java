@@ -108,6 +108,12 @@ public final class Cpu {
     /** Installs (or with null removes) a tracer that records every executed instruction. */
     public void setTracer(Tracer tracer) { executor.setTracer(tracer); }
 
+    /** Entries into the second tier's compiled code so far (0 without an engine). */
+    public long compiledRuns() { return executor.compiledRuns(); }
+
+    /** Guest instructions the second tier's compiled code retired so far; the others of {@code icount} were interpreted. */
+    public long compiledInstructions() { return executor.compiledInstructions(); }
+
     /** Ends the current {@link #run} after the instruction being executed. */
     public void requestStop() { stopRequested = true; executor.requestStop(); }
 

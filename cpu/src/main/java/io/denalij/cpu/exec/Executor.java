@@ -33,6 +33,13 @@ public final class Executor {
     private boolean stop;
     private Instruction current;
     private ExecutionEngine.Machine engine;
+    /**
+     * Entries into compiled code and the guest instructions it retired (a fault part-way counts the
+     * instructions before it): what `pc --jit-stats` reports, and the figures that say whether a
+     * workload runs translated and how often it goes back to the executor, which time alone (on a
+     * shared machine) does not.
+     */
+    private long compiledRuns, compiledInstructions;
     /** Where the last run stopped in the middle of a block (its budget ran out there), while unconsumed. */
     private boolean resumeMidBlock;
     private int resumeEip;
@@ -57,6 +64,12 @@ public final class Executor {
     /** EIP of the instruction that raised the exception being handled (or CS:EIP when it was not fetched yet). */
     public int faultingEip() { return current != null ? current.eip : s.eip; }
 
+    /** Runs of compiled code so far (see {@link #compiledInstructions}). */
+    public long compiledRuns() { return compiledRuns; }
+
+    /** Guest instructions retired by compiled code so far; the rest of the instruction count ran interpreted. */
+    public long compiledInstructions() { return compiledInstructions; }
+
     /** Installs a second tier for hot blocks (null: interpret everything). See {@link ExecutionEngine}. */
     public void setEngine(ExecutionEngine.Machine engine) { this.engine = engine; }
 
@@ -76,7 +89,11 @@ public final class Executor {
             boolean chains = b.chains;
             if (c != null && stopAt - s.icount >= c.length()) {
                 // compiled code leaves EIP and the count at a faulting instruction itself (current stays null)
-                if (!engine.run(c, stopAt, b.ppn, b.gen, b.ppn2, b.gen2)) return;
+                long before = s.icount;
+                boolean unchanged = engine.run(c, stopAt, b.ppn, b.gen, b.ppn2, b.gen2);
+                compiledRuns++;
+                compiledInstructions += s.icount - before;
+                if (!unchanged) return;
                 chains |= c.length() < b.code.length; // it covered a prefix: the rest is the next block
             } else if (!runBlock(b, stopAt)) {
                 return;
