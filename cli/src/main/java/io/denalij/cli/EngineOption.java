@@ -20,12 +20,10 @@ final class EngineOption {
      */
     static final int OS_KERNEL_THRESHOLD = 10_000;
 
-    /** The second tier to install: null for the interpreter alone, the translator for {@code jit}. */
-    static ExecutionEngine parse(String name) {
-        return parse(name, JitEngine.DEFAULT_THRESHOLD);
-    }
-
-    /** As {@link #parse(String)}, the translator compiling a block after {@code threshold} interpreted runs. */
+    /**
+     * The second tier to install: null for the interpreter alone, for {@code jit} the translator,
+     * compiling a block after {@code threshold} interpreted runs.
+     */
     static ExecutionEngine parse(String name, int threshold) {
         if (threshold < MIN_THRESHOLD || threshold > MAX_THRESHOLD) {
             throw new DenaliMain.UserError("--jit-threshold must be between " + MIN_THRESHOLD + " and " + MAX_THRESHOLD + ", not " + threshold);
