@@ -146,14 +146,39 @@ static int worker(void *arg)
     return name;
 }
 
+/* When each sleeper (10, 20, 30 ms: index ms / 10) asked to wake, and whether it woke early. */
+static uint64_t sleep_deadline[4];
+static int woke_early;
+
 static int sleeper(void *arg)
 {
     uint32_t ms = (uint32_t)(uintptr_t)arg;
-    os_sleep_us(ms * 1000u);
+    uint64_t deadline = denali_now_ns() + ms * 1000000ull;
+    sleep_deadline[ms / 10] = deadline;
+    os_sleep_until_ns(deadline);
+    if (denali_now_ns() < deadline)
+        woke_early = 1;
     size_t n = strlen(order);
     order[n] = (char)('0' + ms / 10);
     order[n + 1] = 0;
     return 0;
+}
+
+/* The sleepers' digits ordered by deadline: "123" unless the host held the guest up for 10 ms
+   or more between two of them going to sleep (time here is the host's). */
+static void deadline_order(char *out)
+{
+    int k = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        int best = 0;
+        for (int i = 1; i <= 3; i++) {
+            int used = 0;
+            for (int j = 0; j < k; j++) used |= out[j] == '0' + i;
+            if (!used && (!best || sleep_deadline[i] < sleep_deadline[best])) best = i;
+        }
+        out[k++] = (char)('0' + best);
+    }
+    out[k] = 0;
 }
 
 static void test_threads(void)
@@ -180,11 +205,35 @@ static void test_threads(void)
     for (int i = 0; i < 3; i++)
         os_thread_join(t[i]);
     uint64_t took = denali_now_ns() - start;
-    if (strcmp(order, "123"))
+    char want[4];
+    deadline_order(want);
+    if (strcmp(order, want))
         fail("sleep", order);
+    if (woke_early)
+        fail("sleep", "woke before its deadline");
     if (took < 30000000u)
         fail("sleep", "woke before 30 ms");
     part_done("sleep", before);
+
+    /* The same sleepers, but every deadline passes before the scheduler looks again (this thread
+       spins): all three become ready at once and must still run in deadline order. */
+    before = failures;
+    order[0] = 0;
+    t[0] = os_thread_create(sleeper, (void *)30, 0);
+    t[1] = os_thread_create(sleeper, (void *)10, 0);
+    t[2] = os_thread_create(sleeper, (void *)20, 0);
+    os_yield(); /* each sleeper runs until it blocks */
+    uint64_t until = denali_now_ns() + 40000000u;
+    while (denali_now_ns() < until)
+        ;
+    for (int i = 0; i < 3; i++)
+        os_thread_join(t[i]);
+    deadline_order(want);
+    if (strcmp(order, want))
+        fail("sleep-late", order);
+    if (woke_early)
+        fail("sleep-late", "woke before its deadline");
+    part_done("sleep-late", before);
 }
 
 /* ---- interrupts ---- */

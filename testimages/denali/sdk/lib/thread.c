@@ -73,22 +73,40 @@ static int condition_holds(const os_thread *t)
     }
 }
 
-/* Moves every blocked thread that may continue to the run queue, in blocking order. */
+/*
+ * Moves every blocked thread that may continue to the run queue, in the order they became able
+ * to: a thread that timed out at its deadline, one whose condition holds now; ties in blocking
+ * order. Several deadlines pass between two looks whenever the guest does not run for a while
+ * (the host was busy), and sleepers must still wake in deadline order: a 10 ms sleep before a
+ * 20 ms one. (The blocked list is newest first; taking woken threads from it and inserting each
+ * before the first one with a later or equal time keeps the older first among equals.)
+ */
 static void wake_blocked(void)
 {
     uint64_t now = denali_now_ns();
+    os_thread *woken = 0;
     os_thread **link = &blocked;
     while (*link) {
         os_thread *t = *link;
         int go = condition_holds(t);
         if (!go && t->has_deadline && now >= t->deadline_ns)
             go = t->timed_out = 1;
-        if (go) {
-            *link = t->next;
-            enqueue(t);
-        } else {
+        if (!go) {
             link = &t->next;
+            continue;
         }
+        *link = t->next;
+        uint64_t at = t->timed_out ? t->deadline_ns : now;
+        os_thread **w = &woken;
+        while (*w && ((*w)->timed_out ? (*w)->deadline_ns : now) < at)
+            w = &(*w)->next;
+        t->next = *w;
+        *w = t;
+    }
+    while (woken) {
+        os_thread *t = woken;
+        woken = t->next;
+        enqueue(t);
     }
 }
 
