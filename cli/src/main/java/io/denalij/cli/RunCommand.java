@@ -58,6 +58,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--jit-threshold", paramLabel = "N", description = "interpreted runs of a block before the translator compiles it (default: ${DEFAULT-VALUE}; 1 to 1000000)")
     int jitThreshold = io.denalij.translator.JitEngine.DEFAULT_THRESHOLD;
 
+    @Option(names = "--jit-stats", description = "at the end, print what the translator did and how much of the guest ran translated to stderr")
+    boolean jitStats;
+
     @Option(names = "--vm-id", paramLabel = "N", description = "vm_id in the register page (default: ${DEFAULT-VALUE}); picks the MAC and IP too")
     int vmId;
 
@@ -105,11 +108,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
             DenaliConfig config;
             DenaliMachine vm;
+            io.denalij.cpu.ExecutionEngine executionEngine;
             try {
                 config = DenaliConfig.of(vmId, (long) memMiB << 20, console, io).withCmdline(cmdline).withDisks(attached)
                         .withWakeup(runner.waker());
                 vm = DenaliMachine.boot(config, elf);
-                io.denalij.cpu.ExecutionEngine executionEngine = EngineOption.parse(engine, jitThreshold);
+                executionEngine = EngineOption.parse(engine, jitThreshold);
                 if (executionEngine != null) vm.cpu().setEngine(executionEngine);
             } catch (IllegalArgumentException e) {
                 attached.forEach(VirtualDisk::close);
@@ -128,6 +132,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                         (long) (timeoutSeconds * 1e9));
                 System.out.flush();
                 if (network != null && removeHook(reportAtExit)) network.report(stderr());
+                if (jitStats) {
+                    stderr().println("denali: jit: " + EngineOption.stats(executionEngine));
+                    stderr().println("denali: jit: " + EngineOption.cpuStats(vm.cpu(), vm.cpu().state().icount));
+                }
                 return switch (outcome) {
                     case SingleVmRunner.Outcome.Finished(Quantum.Terminated(int status)) -> status;
                     case SingleVmRunner.Outcome.Finished(Quantum.Faulted(var report)) -> {

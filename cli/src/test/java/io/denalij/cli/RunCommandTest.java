@@ -56,6 +56,20 @@ class RunCommandTest {
         assertEquals("", r.err());
     }
 
+    @Test
+    void jitStatsSayHowMuchRanTranslated() {
+        PcCommandTest.Result jit = denali("run", image("hello"), "--jit-threshold", "1", "--jit-stats");
+        PcCommandTest.Result interp = denali("run", image("hello"), "--engine", "interp", "--jit-stats");
+        assertEquals(0, jit.status(), jit.err());
+        assertEquals(jit.out(), interp.out());
+        Matcher j = Pattern.compile("denali: jit: (\\d+) translations .*\ndenali: jit: (\\d+) entries into translated code "
+                + "\\([0-9.]+ instructions each\\), ([0-9.]+) % of (\\d+) guest instructions ran translated\n").matcher(jit.err());
+        assertTrue(j.find(), jit.err());
+        assertTrue(Long.parseLong(j.group(1)) > 0 && Long.parseLong(j.group(2)) > 0 && Double.parseDouble(j.group(3)) > 50, jit.err());
+        assertTrue(interp.err().startsWith("denali: jit: not used (--engine interp)\ndenali: jit: 0 entries into translated code"),
+                interp.err());
+    }
+
     /** The faults table of testimages/denali/README.md: word, vector, status, EIP, faulting address. */
     @ParameterizedTest
     @CsvSource({
