@@ -168,17 +168,46 @@ static int sleeper(void *arg)
    or more between two of them going to sleep (time here is the host's). */
 static void deadline_order(char *out)
 {
-    int k = 0;
-    for (int pass = 0; pass < 3; pass++) {
-        int best = 0;
-        for (int i = 1; i <= 3; i++) {
-            int used = 0;
-            for (int j = 0; j < k; j++) used |= out[j] == '0' + i;
-            if (!used && (!best || sleep_deadline[i] < sleep_deadline[best])) best = i;
+    strcpy(out, "123");
+    for (int i = 1; i < 3; i++)
+        for (int j = i; j > 0 && sleep_deadline[out[j] - '0'] < sleep_deadline[out[j - 1] - '0']; j--) {
+            char c = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = c;
         }
-        out[k++] = (char)('0' + best);
+}
+
+/*
+ * Sleepers of 30, 10 and 20 ms, joined: they must wake in deadline order and not before their
+ * deadlines. With spin_ns, this thread first lets them block, then spins that long without
+ * looking, so every deadline has passed when the scheduler next looks and all three become
+ * ready at once. Returns how long the part took.
+ */
+static uint64_t sleepers(const char *part, uint64_t spin_ns)
+{
+    order[0] = 0;
+    woke_early = 0;
+    uint64_t start = denali_now_ns();
+    os_thread *t[3];
+    t[0] = os_thread_create(sleeper, (void *)30, 0);
+    t[1] = os_thread_create(sleeper, (void *)10, 0);
+    t[2] = os_thread_create(sleeper, (void *)20, 0);
+    if (spin_ns) {
+        os_yield(); /* each sleeper runs until it blocks */
+        uint64_t until = denali_now_ns() + spin_ns;
+        while (denali_now_ns() < until)
+            ;
     }
-    out[k] = 0;
+    for (int i = 0; i < 3; i++)
+        os_thread_join(t[i]);
+    uint64_t took = denali_now_ns() - start;
+    char want[4];
+    deadline_order(want);
+    if (strcmp(order, want))
+        fail(part, order);
+    if (woke_early)
+        fail(part, "woke before its deadline");
+    return took;
 }
 
 static void test_threads(void)
@@ -197,42 +226,12 @@ static void test_threads(void)
     part_done("threads", before);
 
     before = failures;
-    order[0] = 0;
-    uint64_t start = denali_now_ns();
-    t[0] = os_thread_create(sleeper, (void *)30, 0);
-    t[1] = os_thread_create(sleeper, (void *)10, 0);
-    t[2] = os_thread_create(sleeper, (void *)20, 0);
-    for (int i = 0; i < 3; i++)
-        os_thread_join(t[i]);
-    uint64_t took = denali_now_ns() - start;
-    char want[4];
-    deadline_order(want);
-    if (strcmp(order, want))
-        fail("sleep", order);
-    if (woke_early)
-        fail("sleep", "woke before its deadline");
-    if (took < 30000000u)
+    if (sleepers("sleep", 0) < 30000000u)
         fail("sleep", "woke before 30 ms");
     part_done("sleep", before);
 
-    /* The same sleepers, but every deadline passes before the scheduler looks again (this thread
-       spins): all three become ready at once and must still run in deadline order. */
     before = failures;
-    order[0] = 0;
-    t[0] = os_thread_create(sleeper, (void *)30, 0);
-    t[1] = os_thread_create(sleeper, (void *)10, 0);
-    t[2] = os_thread_create(sleeper, (void *)20, 0);
-    os_yield(); /* each sleeper runs until it blocks */
-    uint64_t until = denali_now_ns() + 40000000u;
-    while (denali_now_ns() < until)
-        ;
-    for (int i = 0; i < 3; i++)
-        os_thread_join(t[i]);
-    deadline_order(want);
-    if (strcmp(order, want))
-        fail("sleep-late", order);
-    if (woke_early)
-        fail("sleep-late", "woke before its deadline");
+    sleepers("sleep-late", 40000000u);
     part_done("sleep-late", before);
 }
 

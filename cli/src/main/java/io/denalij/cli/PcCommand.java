@@ -86,8 +86,7 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
 
         byte[] image = bios != null ? null : kernel == null ? demoKernel() : readFile(kernel);
         boolean linux = image != null && LinuxBootLoader.isLinuxKernel(image);
-        int threshold = jitThreshold != null ? jitThreshold
-                : linux ? EngineOption.OS_KERNEL_THRESHOLD : io.denalij.translator.JitEngine.DEFAULT_THRESHOLD;
+        int threshold = jitThreshold != null ? jitThreshold : EngineOption.defaultThreshold(linux);
         io.denalij.cpu.ExecutionEngine executionEngine = EngineOption.parse(engine, threshold);
         PcMachine machine = new PcMachine(new PcMachine.Config((long) memMiB << 20, System.out, trace));
         if (executionEngine != null) machine.cpu().setEngine(executionEngine);
@@ -106,10 +105,7 @@ public final class PcCommand implements java.util.concurrent.Callable<Integer> {
             if (debugOut != null) debugOut.close();
         }
         if (traceIo) printUnclaimed(machine.ports());
-        if (jitStats) {
-            System.err.println("denali: jit: " + EngineOption.stats(executionEngine));
-            System.err.println("denali: jit: " + EngineOption.cpuStats(machine.cpu(), machine.state().icount));
-        }
+        if (jitStats) System.err.print(EngineOption.stats(executionEngine, machine.cpu()));
         return switch (outcome.kind()) {
             case GUEST_EXIT -> outcome.exitStatus();
             case POWER_OFF, QUIT -> 0;

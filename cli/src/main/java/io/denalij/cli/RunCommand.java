@@ -56,7 +56,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     String engine = "jit";
 
     @Option(names = "--jit-threshold", paramLabel = "N", description = "interpreted runs of a block before the translator compiles it (default: ${DEFAULT-VALUE}; 1 to 1000000)")
-    int jitThreshold = io.denalij.translator.JitEngine.DEFAULT_THRESHOLD;
+    int jitThreshold = EngineOption.defaultThreshold(false);
 
     @Option(names = "--jit-stats", description = "at the end, print what the translator did and how much of the guest ran translated to stderr")
     boolean jitStats;
@@ -132,10 +132,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                         (long) (timeoutSeconds * 1e9));
                 System.out.flush();
                 if (network != null && removeHook(reportAtExit)) network.report(stderr());
-                if (jitStats) {
-                    stderr().println("denali: jit: " + EngineOption.stats(executionEngine));
-                    stderr().println("denali: jit: " + EngineOption.cpuStats(vm.cpu(), vm.cpu().state().icount));
-                }
+                if (jitStats) stderr().print(EngineOption.stats(executionEngine, vm.cpu()));
                 return switch (outcome) {
                     case SingleVmRunner.Outcome.Finished(Quantum.Terminated(int status)) -> status;
                     case SingleVmRunner.Outcome.Finished(Quantum.Faulted(var report)) -> {

@@ -71,7 +71,7 @@ class LinuxBootTest {
         DebianI386 debian = DebianI386.fetch();
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         PcMachine pc = new PcMachine(new PcMachine.Config(256L << 20, serial, 64));
-        io.denalij.cpu.ExecutionEngine second = EngineOption.parse(engine, EngineOption.OS_KERNEL_THRESHOLD); // as `denali pc` does for a Linux kernel
+        io.denalij.cpu.ExecutionEngine second = EngineOption.parse(engine, EngineOption.defaultThreshold(true)); // as `denali pc` does for a Linux kernel
         if (second != null) pc.cpu().setEngine(second);
         pc.loadLinux(Files.readAllBytes(debian.vmlinuz()), initramfs(Files.readAllBytes(debian.busybox())), CMDLINE);
         long t0 = System.nanoTime();
