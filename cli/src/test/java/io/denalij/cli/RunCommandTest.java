@@ -122,18 +122,20 @@ class RunCommandTest {
         List<String> lines = r.out().lines().toList();
         assertEquals("timer: period 5000 us, count 8", lines.getFirst());
         assertEquals("timer: done", lines.getLast());
-        // The timer keeps its phase, so an interval after a late upcall is short (down to a few us when
-        // the host was busy): no single interval is far beyond the period, and together they add up
-        // to at least 7 periods of real time.
+        // The timer keeps its phase from when it was armed (interval 1 starts there), so an interval
+        // after a late upcall is short (down to a few us when the host was busy): no interval after
+        // the first is far beyond the period, and upcall k comes no earlier than k periods after
+        // arming, so the eight intervals add up to at least 8 periods of real time. (Judging
+        // intervals 2-8 alone failed when upcall 1 was 19 ms late and interval 2 short for it.)
         long sum = 0;
-        for (int i = 2; i <= 8; i++) {
+        for (int i = 1; i <= 8; i++) {
             Matcher m = Pattern.compile("interval " + i + " (\\d+)").matcher(r.out());
             assertTrue(m.find(), r.out());
             long us = Long.parseLong(m.group(1));
-            assertTrue(us >= 0 && us < 5000 * 20, "interval " + i + " = " + us + " us\n" + r.out());
+            assertTrue(us >= 0 && (i == 1 || us < 5000 * 20), "interval " + i + " = " + us + " us\n" + r.out());
             sum += us;
         }
-        assertTrue(sum >= 7 * 5000 - 1000, "intervals 2-8 span " + sum + " us\n" + r.out());
+        assertTrue(sum >= 8 * 5000 - 1000, "intervals 1-8 span " + sum + " us\n" + r.out());
         assertTrue(elapsedUs >= 8 * 5000, "8 periods of real time passed: " + elapsedUs + " us");
     }
 
