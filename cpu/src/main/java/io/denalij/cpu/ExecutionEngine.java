@@ -24,8 +24,11 @@ public interface ExecutionEngine {
         int length();
     }
 
-    /** A decoded block: its instructions and the ops they execute as. */
-    record Code(Instruction[] instructions, Op[] ops) { }
+    /**
+     * A decoded block: its instructions, the ops they execute as, and how often it has run
+     * interpreted so far on this machine (0 when it never ran: a path not taken yet).
+     */
+    record Code(Instruction[] instructions, Op[] ops, int runs) { }
 
     /**
      * The blocks near the one being compiled that compiled code may run without going back to the

@@ -43,10 +43,15 @@ final class Tlb implements PageObserver {
     private int largeEntries;
     private boolean empty = true;
 
-    /** {@code entries}: a power of two from 1 to 2^20. */
+    /**
+     * {@code entries}: a power of two from 2 to 2^20. Not 1: with one entry, the page after an
+     * entry's page would share its slot, and an access that starts on one page and ends on the next
+     * would match the entry of the second while indexing from the first (the fast paths rely on a
+     * match meaning the whole access lies in the entry's page).
+     */
     Tlb(PhysicalMemory ram, int entries) {
-        if (entries < 1 || entries > 1 << 20 || Integer.bitCount(entries) != 1) {
-            throw new IllegalArgumentException("TLB entries must be a power of two from 1 to 2^20, not " + entries);
+        if (entries < 2 || entries > 1 << 20 || Integer.bitCount(entries) != 1) {
+            throw new IllegalArgumentException("TLB entries must be a power of two from 2 to 2^20, not " + entries);
         }
         this.ram = ram;
         this.mask = entries - 1;
@@ -106,6 +111,9 @@ final class Tlb implements PageObserver {
         if (base[i] != page) return;
         byte[] bytes = ram.pageForRead(ppn[i]);
         if (bytes == null) return; // not RAM: every access takes PhysicalMemory's accessors
+        // Fast paths (the translator's among them) read and write a matched entry's array without a
+        // bounds check: open them only for an array of exactly one page.
+        if (bytes.length != PhysicalMemory.PAGE_SIZE) return;
         int r = rights[i];
         data[i] = bytes;
         if ((r & SUP_READ) != 0) supRead[i] = page;

@@ -2,8 +2,6 @@ package io.denalij.translator;
 
 import io.denalij.cpu.Memory;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
@@ -13,14 +11,43 @@ import java.nio.ByteOrder;
  * arrays, which the generated code holds in locals, in registers.
  *
  * <p>The tag array a caller passes already says whether the segment allows the fast path: it is
- * {@link JitContext#tags}'s choice, the MMU's tags for a flat segment and a never-matching array
+ * {@link JitContext#tagCache}'s choice, the MMU's tags for a flat segment and a never-matching array
  * for any other, so a segment with a base or a limit always goes through {@link Memory}'s checks.
  * A miss changes nothing before {@link Memory} runs, so faults stay precise.
  */
 final class FastMemory {
-    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int PAGE = 0xFFF;
+
+    /**
+     * The page bytes are read and written without a bounds check. That is safe only because of two
+     * facts the MMU guarantees, and it is what makes a guest load a few host instructions instead of
+     * a dozen (the array length is not known to HotSpot, so a checked access compares against it
+     * every time, and the check's extra live values spill registers):
+     * <ul>
+     * <li>an access takes the page only after {@link #hit}: the tag of its first byte's slot equals
+     *     the page of its last byte, so (with at least two slots, which the TLB requires) the whole
+     *     access lies inside that slot's page;
+     * <li>a slot's tags match only while its array is exactly one page long (the TLB opens the
+     *     fast path for nothing else).
+     * </ul>
+     * x86 is little-endian like the guest, so the native-order accessors are the guest's order.
+     */
+    private static final sun.misc.Unsafe U;
+    private static final long BASE;
+
+    static {
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            U = (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new ExceptionInInitializerError("the translator's memory fast path needs a little-endian host");
+        }
+        BASE = sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET;
+    }
 
     private FastMemory() { }
 
@@ -36,7 +63,7 @@ final class FastMemory {
     private static byte[] page(byte[][] pages, int ea) { return pages[(ea >>> 12) & (pages.length - 1)]; }
 
     static int read8(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
-        return hit(tags, ea, 0) ? page(pages, ea)[ea & PAGE] & 0xFF : mem.read8(seg, ea);
+        return hit(tags, ea, 0) ? U.getByte(page(pages, ea), BASE + (ea & PAGE)) & 0xFF : mem.read8(seg, ea);
     }
 
     static int read16(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
@@ -48,7 +75,7 @@ final class FastMemory {
     }
 
     static void write8(int[] tags, byte[][] pages, int ea, int v, Memory mem, int seg) {
-        if (hit(tags, ea, 0)) page(pages, ea)[ea & PAGE] = (byte) v;
+        if (hit(tags, ea, 0)) U.putByte(page(pages, ea), BASE + (ea & PAGE), (byte) v);
         else mem.write8(seg, ea, v);
     }
 
@@ -69,7 +96,7 @@ final class FastMemory {
 
     /**
      * PUSH of 4 bytes: the new ESP. {@code tags} are the stack's write tags, which
-     * {@link JitContext#tags} gives only for a flat 32-bit stack, where ESP simply goes down.
+     * {@link JitContext#tagCache} gives only for a flat 32-bit stack, where ESP simply goes down.
      */
     static int push32(int[] tags, byte[][] pages, int esp, int v, JitContext ctx) {
         if (!hit(tags, esp - 4, 3)) return ctx.push(esp, v, 4);
@@ -92,11 +119,11 @@ final class FastMemory {
         return hit(tags, esp + delta, 1) ? get16(pages, esp + delta) : ctx.peek(esp, delta, 2);
     }
 
-    private static int get16(byte[][] pages, int ea) { return (short) I16.get(page(pages, ea), ea & PAGE) & 0xFFFF; }
+    private static int get16(byte[][] pages, int ea) { return U.getShort(page(pages, ea), BASE + (ea & PAGE)) & 0xFFFF; }
 
-    private static int get32(byte[][] pages, int ea) { return (int) I32.get(page(pages, ea), ea & PAGE); }
+    private static int get32(byte[][] pages, int ea) { return U.getInt(page(pages, ea), BASE + (ea & PAGE)); }
 
-    private static void set16(byte[][] pages, int ea, int v) { I16.set(page(pages, ea), ea & PAGE, (short) v); }
+    private static void set16(byte[][] pages, int ea, int v) { U.putShort(page(pages, ea), BASE + (ea & PAGE), (short) v); }
 
-    private static void set32(byte[][] pages, int ea, int v) { I32.set(page(pages, ea), ea & PAGE, v); }
+    private static void set32(byte[][] pages, int ea, int v) { U.putInt(page(pages, ea), BASE + (ea & PAGE), v); }
 }

@@ -6,11 +6,11 @@ import io.denalij.cpu.decode.Instruction;
 import io.denalij.cpu.decode.Op;
 import io.denalij.cpu.decode.Operand;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -113,9 +113,12 @@ final class Region {
     }
 
     /**
-     * The head block and the members found from it, breadth first, up to {@code maxBlocks}: the
-     * static successors of every member that continues, and the return address of every CALL
-     * (reached later through the RET).
+     * The head block and up to {@code maxBlocks - 1} members: candidates are the static successors
+     * of every member that continues, and the return address of every CALL (reached later through
+     * the RET). The candidate that ran most often interpreted so far joins first (ties, and blocks
+     * that never ran, in the order they were found, breadth first): a region then follows the path
+     * the guest actually takes through a loop nest instead of the first blocks a search meets, and
+     * the prefix kept when the whole is too large for C2 is the hottest part.
      */
     static Region discover(Instruction[] head, Op[] headOps, ExecutionEngine.Neighbours neighbours, int maxBlocks) {
         Region one = single(head, headOps);
@@ -123,26 +126,41 @@ final class Region {
         List<Instruction[]> blocks = new ArrayList<>();
         List<Op[]> blockOps = new ArrayList<>();
         Set<Integer> seen = new HashSet<>();
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        PriorityQueue<Candidate> queue = new PriorityQueue<>();
         blocks.add(head);
         blockOps.add(headOps);
         seen.add(head[0].eip);
-        enqueue(head, headOps, seen, queue);
+        enqueue(head, headOps, seen, queue, neighbours);
         while (!queue.isEmpty() && blocks.size() < maxBlocks) {
-            ExecutionEngine.Code c = neighbours.at(queue.poll());
-            if (c == null || !continues(c.instructions(), c.ops(), 0, c.instructions().length)) continue;
+            ExecutionEngine.Code c = queue.poll().code;
             blocks.add(c.instructions());
             blockOps.add(c.ops());
-            enqueue(c.instructions(), c.ops(), seen, queue);
+            enqueue(c.instructions(), c.ops(), seen, queue, neighbours);
         }
         return of(blocks, blockOps);
     }
 
-    private static void enqueue(Instruction[] block, Op[] ops, Set<Integer> seen, ArrayDeque<Integer> queue) {
+    /** A block that may join a region: hotter first, then in the order found. */
+    private record Candidate(ExecutionEngine.Code code, int order) implements Comparable<Candidate> {
+        @Override public int compareTo(Candidate o) {
+            int byRuns = Integer.compare(o.code.runs(), code.runs());
+            return byRuns != 0 ? byRuns : Integer.compare(order, o.order);
+        }
+    }
+
+    private static void enqueue(Instruction[] block, Op[] ops, Set<Integer> seen, PriorityQueue<Candidate> queue,
+                                ExecutionEngine.Neighbours neighbours) {
         Instruction last = block[block.length - 1];
         Op op = ops[ops.length - 1];
-        for (int t : staticSuccessors(last, op)) if (seen.add(t)) queue.add(t);
-        if (op == Op.CALL && seen.add(last.nextEip)) queue.add(last.nextEip);
+        List<Integer> next = new ArrayList<>();
+        for (int t : staticSuccessors(last, op)) next.add(t);
+        if (op == Op.CALL) next.add(last.nextEip);
+        for (int eip : next) {
+            if (!seen.add(eip)) continue;
+            ExecutionEngine.Code c = neighbours.at(eip);
+            if (c == null || !continues(c.instructions(), c.ops(), 0, c.instructions().length)) continue;
+            queue.add(new Candidate(c, seen.size()));
+        }
     }
 
     private static Region of(List<Instruction[]> blocks, List<Op[]> blockOps) {

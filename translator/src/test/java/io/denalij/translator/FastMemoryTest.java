@@ -159,4 +159,32 @@ class FastMemoryTest {
         assertEquals(0x55, r.g.ram.read32(0x4_0000));
         assertArrayEquals(new byte[4], r.g.memory(0x7_EFFC, 4)); // the push never happened
     }
+
+    /**
+     * The context keeps what each segment allows between entries ({@link JitContext#tagCache}): a
+     * segment register loaded between two runs of the same translation on the same machine must
+     * take effect in the second run, for data (DS gets a base) and for branches (CS gets a limit).
+     */
+    @Test void aSegmentLoadedBetweenRunsIsSeenByTheNextRun() {
+        // mov eax, [0x10] ; jmp 0x2000 (beyond a 0x1FFF CS limit)
+        byte[] code = GuestPair.hex("a1 10 00 00 00 e9 f6 0f 00 00");
+        GuestPair g = new GuestPair();
+        g.ram.load(0x1000, code, 0, code.length);
+        g.ram.write32(0x0010, 0x1111_1111);
+        g.ram.write32(0x3010, 0x3333_3333);
+        warm(g, 0x0010);
+        Instruction[] block = g.decodeBlock(0x1000, 2);
+        TranslatedBlock t = cache.translate(block, GuestPair.ops(block));
+        assertNull(g.translated(t, Long.MAX_VALUE)); // flat: fills the cache
+        assertEquals(0x1111_1111, g.s.gpr[CpuState.EAX]);
+        assertEquals(0x2000, g.s.eip);
+
+        g.s.seg[Segment.DS].load(0x18, 0x3000, 0xFFFF, DATA_32);
+        g.s.seg[Segment.CS].load(0x08, 0, 0x1FFF, Segment.ATTR_P | Segment.ATTR_S | Segment.ATTR_CODE | Segment.ATTR_RW | Segment.ATTR_DB);
+        g.s.eip = 0x1000;
+        RuntimeException e = g.translated(t, Long.MAX_VALUE);
+        assertEquals(0x3333_3333, g.s.gpr[CpuState.EAX], "the load went through DS's new base");
+        assertTrue(e instanceof CpuException c && c.vector == CpuException.GP, "the jump beyond CS's new limit: " + e);
+        assertEquals(0x1005, g.s.eip, "at the jump");
+    }
 }

@@ -8,11 +8,20 @@ import io.denalij.cpu.CpuState;
 import io.denalij.cpu.api.Register;
 import io.denalij.cpu.api.X86Machine;
 import io.denalij.cpu.alu.Flags;
+import io.denalij.cpu.ExecutionEngine;
+import io.denalij.cpu.decode.Decoder;
+import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.decode.Op;
+import io.denalij.cpu.exec.CodeCache;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -112,6 +121,46 @@ class RegionTest {
                 assertEquals(ebx, m.get(Register.EBX));
             }
             default -> throw new AssertionError(name);
+        }
+    }
+
+    /**
+     * Members are chosen by how often they ran: the head {@code test eax, eax ; jz taken} has the
+     * branch target first in search order, but when only one member fits, the fall-through that ran
+     * 50 times joins instead of the target that never ran; with equal counts the search order decides.
+     */
+    @Test
+    void theHotterSuccessorJoinsFirst() {
+        //   0x1000: test eax, eax ; jz 0x1010 / 0x1004: inc ebx ; jmp 0x1000 / ... / 0x1010: dec ebx ; jmp 0x1000
+        byte[] code = new byte[0x20];
+        byte[] head = GuestPair.hex("85 c0 74 0c"), fall = GuestPair.hex("43 eb f9"), taken = GuestPair.hex("4b eb ed");
+        System.arraycopy(head, 0, code, 0, head.length);
+        System.arraycopy(fall, 0, code, 4, fall.length);
+        System.arraycopy(taken, 0, code, 0x10, taken.length);
+        Decoder d = new Decoder();
+        IntFunction<Instruction[]> block = at -> {
+            List<Instruction> b = new ArrayList<>();
+            int off = at - CODE;
+            for (;;) {
+                Instruction in = d.decode(code, off, CODE + off, true);
+                b.add(in);
+                off += in.length;
+                if (CodeCache.endsBlock(in) || in.op == Op.JCC
+                        || in.op == Op.JMP) return b.toArray(new Instruction[0]);
+            }
+        };
+        Function<Instruction[], Op[]> ops =
+                b -> Arrays.stream(b).map(in -> in.op).toArray(Op[]::new);
+        for (int[] runs : new int[][] {{0, 50}, {50, 0}, {7, 7}}) { // runs of {taken, fall-through}
+            ExecutionEngine.Neighbours n = eip -> {
+                Instruction[] b = block.apply(eip);
+                return new ExecutionEngine.Code(b, ops.apply(b), eip == CODE + 0x10 ? runs[0] : runs[1]);
+            };
+            Instruction[] h = block.apply(CODE);
+            Region r = Region.discover(h, ops.apply(h), n, 2);
+            int expected = runs[1] > runs[0] ? CODE + 4 : CODE + 0x10;
+            assertEquals(2, r.blocks(), "runs " + Arrays.toString(runs));
+            assertEquals(expected, r.eip(1), "member chosen with runs " + Arrays.toString(runs));
         }
     }
 }

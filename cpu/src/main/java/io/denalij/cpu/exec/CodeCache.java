@@ -102,7 +102,7 @@ public final class CodeCache {
             s.eip = eip0;
         }
         if (n.ppn != head.ppn || n.ppn2 >= 0 || n.csBase != head.csBase || n.mode != head.mode) return null;
-        return new ExecutionEngine.Code(n.code, n.ops);
+        return new ExecutionEngine.Code(n.code, n.ops, n.runs);
     }
 
     /** The block at the current CS:EIP, decoding it if needed; faults of its first instruction's fetch propagate. */
