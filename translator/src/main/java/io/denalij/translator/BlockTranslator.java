@@ -45,6 +45,8 @@ public final class BlockTranslator {
 
     /** Bit of {@link #usedLocals} for tag local {@code L_TAGS + k}; registers use bits 0 to 7. */
     private static final int TAG_BIT = 8;
+    /** Bit of {@link #usedLocals} for register {@code i} being written by inline code (bits 20 to 27). */
+    private static final int WRITTEN_BIT = 20;
 
     /** Marks {@code idx} while the interpreter runs an instruction: the state, not the locals, is then current. */
     static final int IN_INTERPRETER = 1 << 16;
@@ -75,22 +77,29 @@ public final class BlockTranslator {
     }
 
     /**
-     * The registers the inline instructions touch (bits 0 to 7) and the segment tag locals they
-     * read (from {@link #TAG_BIT} on): only those registers live in locals, so only those are
-     * loaded at entry and written back at exits and around interpreter calls (the interpreter finds
-     * the others current in the state), and only those tags are fetched. Found by a dry run of the emitter.
+     * The registers the inline instructions touch (bits 0 to 7), the segment tag locals they read
+     * (bits {@link #TAG_BIT} to +11) and the registers they write (bits {@link #WRITTEN_BIT} to +7):
+     * only the registers touched live in locals, so only those are loaded at entry and after
+     * interpreter calls, and only those written are stored back at exits and before interpreter
+     * calls (the interpreter finds the others current in the state); only the tags read are
+     * fetched. Found by a dry run of the emitter.
      */
     static int usedLocals(Instruction[] code, Op[] ops) {
         int[] used = {0};
         MethodVisitor recorder = new MethodVisitor(ASM9) {
             @Override public void visitVarInsn(int opcode, int var) {
                 if (var >= L_REG && var < L_REG + 8) used[0] |= 1 << (var - L_REG);
+                if (var >= L_REG && var < L_REG + 8 && opcode == ISTORE) used[0] |= 1 << (WRITTEN_BIT + var - L_REG);
                 if (var >= L_TAGS && var < L_TAGS + 12) used[0] |= 1 << (TAG_BIT + var - L_TAGS);
             }
         };
         InstructionEmitter dry = new InstructionEmitter(recorder);
         for (int k = 0; k < code.length; k++) {
-            if (dry.canInline(code[k], ops[k])) dry.instruction(code[k], ops[k], k == code.length - 1);
+            if (!dry.canInline(code[k], ops[k])) continue;
+            // both ways an instruction can be emitted (inside a block, or at its end): a register
+            // written by either is written back
+            dry.instruction(code[k], ops[k], false);
+            dry.instruction(code[k], ops[k], true);
         }
         return used[0];
     }
@@ -290,7 +299,7 @@ public final class BlockTranslator {
                 mv.visitInsn(IALOAD);
                 mv.visitVarInsn(ISTORE, L_REG + i);
             }
-            if ((used >>> TAG_BIT) != 0) {
+            if (((used >>> TAG_BIT) & 0xFFF) != 0) {
                 mv.visitVarInsn(ALOAD, L_CTX);
                 mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "checkTags", "()V", false);
             }
@@ -305,10 +314,13 @@ public final class BlockTranslator {
             emit.loadFlags();
         }
 
-        /** Locals to the state. */
+        /**
+         * Locals to the state: the registers inline code writes (a register it only reads still
+         * holds what was loaded at entry or after the last interpreter call, which is the state's).
+         */
         private void writeBack() {
             for (int i = 0; i < 8; i++) {
-                if ((used & 1 << i) == 0) continue;
+                if ((used & 1 << (WRITTEN_BIT + i)) == 0) continue;
                 mv.visitVarInsn(ALOAD, L_GPR);
                 emit.iconst(i);
                 mv.visitVarInsn(ILOAD, L_REG + i);
