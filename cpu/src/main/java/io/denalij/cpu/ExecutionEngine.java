@@ -22,6 +22,12 @@ public interface ExecutionEngine {
     interface Compiled {
         /** How many of the block's instructions the code covers (all of them, or a prefix). */
         int length();
+
+        /**
+         * How many instructions must fit before the budget for the code to be entered: it may
+         * retire that many before it checks the budget itself (it never passes the budget).
+         */
+        default int entryBudget() { return length(); }
     }
 
     /**
@@ -38,6 +44,13 @@ public interface ExecutionEngine {
     interface Neighbours {
         /** The block at {@code eip}, or null when it is outside the page, cannot be decoded, or crosses into another page. */
         Code at(int eip);
+
+        /**
+         * The 4 bytes at offset {@code offset} of segment {@code seg} as an unsigned number, or -1
+         * when they cannot be read without side effects (beyond the segment limit, not mapped,
+         * not RAM): a look at data, for instance a jump table, that changes nothing the guest can see.
+         */
+        default long peek32(int seg, int offset) { return -1; }
     }
 
     /** One machine's view of the engine. */

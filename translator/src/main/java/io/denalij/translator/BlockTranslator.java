@@ -105,13 +105,14 @@ public final class BlockTranslator {
     }
 
     private static void constructor(ClassWriter cw) {
-        String desc = "([L" + INSN + ";[L" + OP + ";I)V";
+        String desc = "([L" + INSN + ";[L" + OP + ";II)V";
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", desc, null, null);
         mv.visitCode();
         mv.visitVarInsn(ALOAD, 0);
         mv.visitVarInsn(ALOAD, 1);
         mv.visitVarInsn(ALOAD, 2);
         mv.visitVarInsn(ILOAD, 3);
+        mv.visitVarInsn(ILOAD, 4);
         mv.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", desc, false);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
@@ -133,6 +134,9 @@ public final class BlockTranslator {
         /** The one copy of the write-back every exit jumps to (see {@link #exitVia}). */
         private final Label tail = new Label();
 
+        /** {@link Region#longestRuns} of the region. */
+        private final int[] longestRuns;
+
         /** Registers kept in locals and tags fetched (see {@link #usedLocals}). */
         private final int used;
 
@@ -142,6 +146,7 @@ public final class BlockTranslator {
             this.region = region;
             this.code = region.code;
             this.ops = region.ops;
+            this.longestRuns = region.longestRuns();
             this.emit = new InstructionEmitter(mv);
         }
 
@@ -195,15 +200,7 @@ public final class BlockTranslator {
          * next EIP is no member.
          */
         private void successors(int j, boolean writes, Label[] entry) {
-            List<Integer> targets = new ArrayList<>();
-            if (region.dynamicEnd(j)) {
-                for (int m = 0; m < region.blocks(); m++) targets.add(m);
-            } else {
-                for (int eip : region.staticSuccessors(j)) {
-                    int m = region.blockAt(eip);
-                    if (m >= 0 && !targets.contains(m)) targets.add(m);
-                }
-            }
+            List<Integer> targets = region.memberTargets(j);
             if (targets.isEmpty()) return;
             Label none = new Label();
             Label[] go = new Label[targets.size()];
@@ -231,17 +228,20 @@ public final class BlockTranslator {
             for (int t = 0; t < go.length; t++) {
                 int m = targets.get(t);
                 mv.visitLabel(go[t]);
-                transition(end, m, writes, entry[m]);
+                transition(end, m, m <= j, writes, entry[m]);
             }
             mv.visitLabel(none);
         }
 
         /**
          * From the end of a block (region index {@code end}) to member {@code m}: re-bases the count,
-         * then leaves at m's start when its code was written or the whole of m does not fit before
-         * {@code stopAt} (the executor then runs it, or stops), and otherwise goes there.
+         * then leaves at m's start when its code was written or, on a step back ({@code check}:
+         * to a member of the same or a lower index), when the longest forward run from m
+         * ({@link Region#longestRuns}) does not fit before {@code stopAt} (the executor then runs
+         * it, or stops); otherwise goes there. A step forward needs no budget check: the check at
+         * the last step back, or the executor's at entry, left room for it.
          */
-        private void transition(int end, int m, boolean writes, Label target) {
+        private void transition(int end, int m, boolean check, boolean writes, Label target) {
             int start = region.start[m];
             if (end != start) {
                 mv.visitVarInsn(LLOAD, L_ICOUNT);
@@ -255,12 +255,16 @@ public final class BlockTranslator {
                 mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "codeChanged", "()Z", false);
                 mv.visitJumpInsn(IFNE, leave);
             }
-            mv.visitVarInsn(LLOAD, L_ICOUNT);
-            emit.lconst(start + region.length(m));
-            mv.visitInsn(LADD);
-            mv.visitVarInsn(LLOAD, L_STOP);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFLE, target);
+            if (check) {
+                mv.visitVarInsn(LLOAD, L_ICOUNT);
+                emit.lconst(start + longestRuns[m]);
+                mv.visitInsn(LADD);
+                mv.visitVarInsn(LLOAD, L_STOP);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFLE, target);
+            } else {
+                mv.visitJumpInsn(GOTO, target);
+            }
             mv.visitLabel(leave);
             exitVia(start, region.eip(m), true);
         }

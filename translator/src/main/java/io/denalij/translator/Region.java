@@ -77,6 +77,43 @@ final class Region {
         return continues(code, ops, start[j], start[j + 1]);
     }
 
+    /**
+     * The members control may go on to from the end of block {@code j} (none when it does not
+     * continue): every member after a dynamic end, else the members among its static successors.
+     */
+    List<Integer> memberTargets(int j) {
+        List<Integer> targets = new ArrayList<>();
+        if (!continues(j)) return targets;
+        if (dynamicEnd(j)) {
+            for (int m = 0; m < blocks(); m++) targets.add(m);
+        } else {
+            for (int eip : staticSuccessors(j)) {
+                int m = blockAt(eip);
+                if (m >= 0 && !targets.contains(m)) targets.add(m);
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * For each member, the most instructions that can run from its start while control only goes
+     * forward (to members of a higher index): the translation checks the budget only where it
+     * enters a member of the same or a lower index (every cycle has such a step), and asks there,
+     * and the executor before it enters, for room for the longest forward run from that member. A
+     * run never passes the budget, and the forward steps (most of them) carry no check at all:
+     * nothing to compute, and no branch that HotSpot compiles as a trap because it never saw it
+     * fail and must then compile the region again when a quantum ends there.
+     */
+    int[] longestRuns() {
+        int[] runs = new int[blocks()];
+        for (int j = blocks() - 1; j >= 0; j--) {
+            int after = 0;
+            for (int m : memberTargets(j)) if (m > j) after = Math.max(after, runs[m]);
+            runs[j] = length(j) + after;
+        }
+        return runs;
+    }
+
     /** True when the end of block {@code j} goes to an address known only at run time (see {@link #dynamicEnd(Instruction, Op)}). */
     boolean dynamicEnd(int j) { return dynamicEnd(last(j), lastOp(j)); }
 
@@ -100,6 +137,11 @@ final class Region {
             case JMP, CALL -> new int[] {last.target};
             default -> new int[] {last.nextEip};
         };
+    }
+
+    private static boolean staticSuccessor(Instruction last, Op op, int eip) {
+        for (int t : staticSuccessors(last, op)) if (t == eip) return true;
+        return op == Op.CALL && last.nextEip == eip;
     }
 
     /** The member rule for instructions {@code from} to {@code to} (exclusive) of {@code code}. */
@@ -130,14 +172,53 @@ final class Region {
         blocks.add(head);
         blockOps.add(headOps);
         seen.add(head[0].eip);
-        enqueue(head, headOps, seen, queue, neighbours);
-        while (!queue.isEmpty() && blocks.size() < maxBlocks) {
+        int limit = maxBlocks;
+        if (enqueue(head, headOps, seen, queue, neighbours)) limit = Math.max(limit, TABLE_BLOCKS);
+        while (!queue.isEmpty() && blocks.size() < limit) {
             ExecutionEngine.Code c = queue.poll().code;
-            blocks.add(c.instructions());
+            Instruction[] b = c.instructions();
+            // A jump through a table goes into a region only as its head or the block right
+            // after it: there the region grows to hold the table's targets, and every other path
+            // to the table (a handler's way back to the dispatch loop) leaves for that one region
+            // instead of growing its own.
+            if (tableJump(b[b.length - 1], c.ops()[b.length - 1]) && blocks.size() > 1) continue;
+            blocks.add(b);
             blockOps.add(c.ops());
-            enqueue(c.instructions(), c.ops(), seen, queue, neighbours);
+            if (enqueue(b, c.ops(), seen, queue, neighbours)) limit = Math.max(limit, TABLE_BLOCKS);
         }
         return of(blocks, blockOps);
+    }
+
+    /**
+     * Blocks in a region whose head, or the block right after it, ends in a jump through a table:
+     * a dispatch loop's handlers are many and short, and one region then runs the whole loop (the
+     * class-size limit still has the last word). Only there: the handlers' own regions, which
+     * reach the same table further on, keep the usual size, so that the loop is compiled once and
+     * not once per handler.
+     */
+    static final int TABLE_BLOCKS = Integer.getInteger("denali.jit.tableBlocks", 16);
+
+    /** Entries read from a jump table at most. */
+    static final int TABLE_ENTRIES = 256;
+
+    /**
+     * The targets of {@code last} when it is a jump through a table, {@code jmp [disp + reg * 4]}
+     * (what compilers make of a dense {@code switch}): the table's entries in guest memory, read
+     * without side effects, up to the first that is unreadable or lies outside the page of
+     * {@code last} (past the table's end, as a rule). Only candidates: the translation compares the
+     * address the jump really takes with its members at run time, so a table that changes later,
+     * or data read past its end, costs room in the region and nothing else.
+     */
+    private static List<Integer> tableTargets(Instruction last, Op op, ExecutionEngine.Neighbours neighbours) {
+        List<Integer> out = new ArrayList<>();
+        if (!tableJump(last, op)) return out;
+        int page = last.eip >>> 12;
+        for (int i = 0; i < TABLE_ENTRIES; i++) {
+            long t = neighbours.peek32(last.seg, last.disp + 4 * i);
+            if (t < 0 || (int) t >>> 12 != page) break;
+            out.add((int) t);
+        }
+        return out;
     }
 
     /** A block that may join a region: hotter first, then in the order found. */
@@ -148,19 +229,35 @@ final class Region {
         }
     }
 
-    private static void enqueue(Instruction[] block, Op[] ops, Set<Integer> seen, PriorityQueue<Candidate> queue,
-                                ExecutionEngine.Neighbours neighbours) {
+    /** True for {@code jmp [disp + reg * 4]} (32-bit operand and address size, no base register). */
+    private static boolean tableJump(Instruction last, Op op) {
+        return op == Op.JMP && last.form.operand(0) == Operand.Ev && last.hasMemory && last.addr32 && last.op32
+                && last.base == Instruction.NO_REG && last.index != Instruction.NO_REG && last.scale == 2;
+    }
+
+    /** Adds the candidates {@code block} leads to; true when it ends in a jump through a table. */
+    private static boolean enqueue(Instruction[] block, Op[] ops, Set<Integer> seen, PriorityQueue<Candidate> queue,
+                                   ExecutionEngine.Neighbours neighbours) {
         Instruction last = block[block.length - 1];
         Op op = ops[ops.length - 1];
         List<Integer> next = new ArrayList<>();
         for (int t : staticSuccessors(last, op)) next.add(t);
         if (op == Op.CALL) next.add(last.nextEip);
+        List<Integer> table = tableTargets(last, op, neighbours);
+        next.addAll(table);
         for (int eip : next) {
-            if (!seen.add(eip)) continue;
+            if (seen.contains(eip)) continue;
             ExecutionEngine.Code c = neighbours.at(eip);
-            if (c == null || !continues(c.instructions(), c.ops(), 0, c.instructions().length)) continue;
+            // A table entry joins only once its code has run: a dispatch table often has many
+            // entries the program never takes, and a member that first runs after HotSpot compiled
+            // the region makes it compile the whole region again (an "unstable if" trap at the jump
+            // into the member); left out, it runs as a translation of its own.
+            if (c == null || table.contains(eip) && !staticSuccessor(last, op, eip) && c.runs() == 0) continue;
+            seen.add(eip);
+            if (!continues(c.instructions(), c.ops(), 0, c.instructions().length)) continue;
             queue.add(new Candidate(c, seen.size()));
         }
+        return !table.isEmpty();
     }
 
     private static Region of(List<Instruction[]> blocks, List<Op[]> blockOps) {

@@ -26,30 +26,42 @@ public abstract class TranslatedBlock implements io.denalij.cpu.ExecutionEngine.
      */
     static final int PROFILED_RUNS = Integer.getInteger("denali.jit.profiledRuns", 1 << 11);
 
-    protected TranslatedBlock(Instruction[] code, Op[] ops, int headLength) {
+    /** The most instructions a run can retire before it first checks the budget itself (see {@link Region#longestRuns}). */
+    private final int entryBudget;
+
+    protected TranslatedBlock(Instruction[] code, Op[] ops, int headLength, int entryBudget) {
         this.code = code;
         this.ops = ops;
         this.headLength = headLength;
+        this.entryBudget = entryBudget;
     }
 
     /** The entry block's instructions this translation covers: all of them, or a prefix when the whole was too large. */
     @Override public final int length() { return headLength; }
 
+    @Override public final int entryBudget() { return entryBudget; }
+
     public final Instruction[] instructions() { return code.clone(); }
 
     /**
-     * The {@code stopAt} to run with: {@code stopAt} itself, except for one run in 16 among the
-     * first {@link #PROFILED_RUNS}, which gets a budget of the head block plus 1 to 2^15
-     * instructions (spread over the runs) so that the budget checks at every depth of the region
-     * are seen failing while HotSpot profiles it (see {@link #PROFILED_RUNS}). Leaving early is
-     * always allowed: the executor carries on from the block the translation stopped before.
+     * The {@code stopAt} to run with: {@code stopAt} itself, except for one run in 8 among the
+     * first {@link #PROFILED_RUNS}, which gets a budget of {@link #entryBudget} plus a little more, so
+     * that the budget checks at every transition of the region are seen failing while HotSpot
+     * profiles it (see {@link #PROFILED_RUNS}). Half of those runs get every extra count from 0 to
+     * 127 in turn, so that each transition of the first hundred instructions past the head is seen
+     * (a transition HotSpot never saw failing is compiled as a trap, and the whole region compiled
+     * again when a quantum ends there); the other half get 1 to 2^15, for loops that run longer.
+     * Leaving early is always allowed: the executor carries on from the block the translation
+     * stopped before.
      */
     final long budget(long icount, long stopAt) {
         int n = runs;
         if (n >= PROFILED_RUNS) return stopAt;
         runs = n + 1;
-        if ((n & 15) != 0) return stopAt;
-        return Math.min(stopAt, icount + headLength + (1L << ((n >>> 4) & 15)));
+        if ((n & 7) != 0) return stopAt;
+        int k = n >>> 3;
+        long extra = (k & 1) == 0 ? (k >>> 1) & 127 : 1L << ((k >>> 1) & 15);
+        return Math.min(stopAt, icount + entryBudget + extra);
     }
 
     /**

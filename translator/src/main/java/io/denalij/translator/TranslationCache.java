@@ -106,13 +106,18 @@ public final class TranslationCache {
     TranslatedBlock translate(Region region) {
         long t0 = System.nanoTime();
         byte[] bytes = translators.get().translate(name(region), region);
-        while (bytes == null && region.blocks() > 1) { // too big for C2: fewer blocks
-            region = region.prefix(region.blocks() / 2);
+        while (bytes == null && region.blocks() > 1) { // too big for C2: fewer blocks (the coldest go first)
+            region = region.prefix(Math.min(region.blocks() - 1, region.blocks() * 3 / 4));
             bytes = translators.get().translate(name(region), region);
         }
         while (bytes == null && region.code.length > 1) { // one block still too big: a prefix, the rest runs as the next block
             region = Region.single(Arrays.copyOf(region.code, region.code.length / 2), Arrays.copyOf(region.ops, region.code.length / 2));
             bytes = translators.get().translate(name(region), region);
+        }
+        if (PRINT_REGIONS) {
+            StringBuilder line = new StringBuilder("denali: jit region");
+            for (int j = 0; j < region.blocks(); j++) line.append(String.format(" %08x", region.eip(j)));
+            System.err.println(line.append(bytes == null ? " (too large, not translated)" : " (" + bytes.length + " bytes of class)"));
         }
         Instruction[] code = region.code;
         Op[] ops = region.ops;
@@ -123,8 +128,8 @@ public final class TranslationCache {
         if (DUMP_DIR != null) dump(code[0].eip, bytes);
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
-            TranslatedBlock t = (TranslatedBlock) c.getConstructor(Instruction[].class, Op[].class, int.class)
-                    .newInstance((Object) code.clone(), (Object) ops.clone(), region.length(0));
+            TranslatedBlock t = (TranslatedBlock) c.getConstructor(Instruction[].class, Op[].class, int.class, int.class)
+                    .newInstance((Object) code.clone(), (Object) ops.clone(), region.length(0), region.longestRuns()[0]);
             translated.incrementAndGet();
             guestInstructions.addAndGet(code.length);
             blocks.addAndGet(region.blocks());
@@ -143,6 +148,12 @@ public final class TranslationCache {
      * what a guest block became, in class or when a translation misbehaves. Null: not written.
      */
     private static final String DUMP_DIR = System.getProperty("denali.jit.dump");
+
+    /**
+     * {@code -Ddenali.jit.printRegions=true} prints every region translated (the EIP of each of its
+     * blocks, head first) to stderr: which guest blocks became one JVM method.
+     */
+    private static final boolean PRINT_REGIONS = Boolean.getBoolean("denali.jit.printRegions");
     private final AtomicLong dumped = new AtomicLong();
 
     private void dump(int eip, byte[] bytes) {

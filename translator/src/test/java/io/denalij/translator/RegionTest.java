@@ -55,12 +55,20 @@ class RegionTest {
             //   mov ecx, 100 / top: mov eax, ecx ; and eax, 3 ; mov [imm of patch], al ; jmp patch
             //   patch: add ebx, 0 ; dec ecx ; jnz top / hlt        (ebx = sum of ecx & 3)
             case "patches-member" -> "b9 64 00 00 00 89 c8 83 e0 03 a2 13 10 00 00 eb 00 83 c3 00 49 75 ee f4";
+            //   mov ecx, 300 / top: mov eax, ecx ; and eax, 3 ; jmp [0x1100 + eax*4]
+            //   h0: add ebx, 1 ; jmp next / h1: add ebx, 10 ; jmp next / h2: sub ebx, 3 ; jmp next
+            //   h3: xor ebx, ecx / next: dec ecx ; jnz top / hlt      (table at 0x1100: h0 h1 h2 h3)
+            case "jump-table" -> "b9 2c 01 00 00 89 c8 83 e0 03 ff 24 85 00 11 00 00 83 c3 01 eb 0c 83 c3 0a eb 07"
+                    + " 83 eb 03 eb 02 31 cb 49 75 e0 f4";
             default -> throw new IllegalArgumentException(name);
         });
     }
 
+    /** The jump table of "jump-table". */
+    private static final byte[] TABLE = GuestPair.hex("11 10 00 00 16 10 00 00 1b 10 00 00 20 10 00 00");
+
     private static X86Machine machine(String name, JitEngine jit) {
-        X86Machine m = X86Machine.flat32(1 << 20).write(CODE, program(name)).set(Register.EIP, CODE);
+        X86Machine m = X86Machine.flat32(1 << 20).write(CODE, program(name)).write(CODE + 0x100, TABLE).set(Register.EIP, CODE);
         if (jit != null) m.cpu().setEngine(jit);
         return m;
     }
@@ -74,7 +82,7 @@ class RegionTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"nested-if", "call-ret", "fault-in-member", "patches-member"})
+    @ValueSource(strings = {"nested-if", "call-ret", "fault-in-member", "patches-member", "jump-table"})
     void sameStateAsTheInterpreterAfterEverySlice(String name) {
         Random rnd = new Random(name.hashCode());
         for (int trial = 0; trial < 6; trial++) {
@@ -99,7 +107,7 @@ class RegionTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"nested-if", "call-ret", "patches-member"})
+    @ValueSource(strings = {"nested-if", "call-ret", "patches-member", "jump-table"})
     void knownResults(String name) {
         X86Machine m = machine(name, new JitEngine(1));
         assertEquals(X86Machine.Stop.HALTED, m.run(10_000_000).stop());
@@ -118,6 +126,18 @@ class RegionTest {
             case "patches-member" -> {
                 int ebx = 0;
                 for (int c = 1; c <= 100; c++) ebx += c & 3;
+                assertEquals(ebx, m.get(Register.EBX));
+            }
+            case "jump-table" -> {
+                int ebx = 0;
+                for (int c = 300; c > 0; c--) {
+                    switch (c & 3) {
+                        case 0 -> ebx += 1;
+                        case 1 -> ebx += 10;
+                        case 2 -> ebx -= 3;
+                        default -> ebx ^= c;
+                    }
+                }
                 assertEquals(ebx, m.get(Register.EBX));
             }
             default -> throw new AssertionError(name);
@@ -162,5 +182,20 @@ class RegionTest {
             assertEquals(2, r.blocks(), "runs " + Arrays.toString(runs));
             assertEquals(expected, r.eip(1), "member chosen with runs " + Arrays.toString(runs));
         }
+    }
+
+    /**
+     * A dispatch loop through a jump table becomes one region: once the handlers have run, the
+     * translation of the table jump's block takes the table's targets as members (read from guest
+     * memory), so the loop stays in one JVM method. Under the old rule (static successors only)
+     * every pass went back to the executor at the table jump: 300 entries or more.
+     */
+    @Test
+    void aLoopThroughAJumpTableStaysInOneTranslation() {
+        X86Machine m = machine("jump-table", new JitEngine(8));
+        assertEquals(X86Machine.Stop.HALTED, m.run(10_000_000).stop());
+        long entries = m.cpu().compiledRuns();
+        assertTrue(entries < 40, "entries into translated code: " + entries);
+        assertTrue(m.cpu().compiledInstructions() > 1000, "the loop ran translated: " + m.cpu().compiledInstructions());
     }
 }

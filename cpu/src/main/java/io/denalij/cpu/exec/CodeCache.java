@@ -105,6 +105,38 @@ public final class CodeCache {
         return new ExecutionEngine.Code(n.code, n.ops, n.runs);
     }
 
+    /** What compiled code for {@code head} may go on into, for {@link ExecutionEngine.Machine#compile}. */
+    ExecutionEngine.Neighbours neighbours(Block head) {
+        return new ExecutionEngine.Neighbours() {
+            @Override public ExecutionEngine.Code at(int eip) { return neighbour(head, eip); }
+
+            @Override public long peek32(int seg, int offset) { return CodeCache.this.peek32(seg, offset); }
+        };
+    }
+
+    /**
+     * See {@link ExecutionEngine.Neighbours#peek32}: the segment checks of a read, then the page
+     * tables walked without setting A bits or filling the TLB, and RAM read as it is (not a device).
+     */
+    private long peek32(int segIndex, int offset) {
+        Segment sg = s.seg[segIndex];
+        if (!sg.flatRead && (!sg.readable || sg.expandDown || Integer.compareUnsigned(offset, sg.limit - 3) > 0
+                || Integer.compareUnsigned(sg.limit, 3) < 0)) return -1;
+        int linear = sg.base + offset;
+        if ((linear & PhysicalMemory.PAGE_MASK) > PhysicalMemory.PAGE_SIZE - 4) return -1; // crosses a page: not worth it
+        long phys = mmu.peekTranslation(linear);
+        if (phys < 0) return -1;
+        byte[] page;
+        try {
+            page = ram.pageForRead((int) (phys >>> PhysicalMemory.PAGE_SHIFT));
+        } catch (RuntimeException swappedOut) {
+            return -1;
+        }
+        if (page == null) return -1;
+        int at = (int) phys & PhysicalMemory.PAGE_MASK;
+        return (page[at] & 0xFFL) | (page[at + 1] & 0xFFL) << 8 | (page[at + 2] & 0xFFL) << 16 | (page[at + 3] & 0xFFL) << 24;
+    }
+
     /** The block at the current CS:EIP, decoding it if needed; faults of its first instruction's fetch propagate. */
     Block get() {
         if (s.cr0 != cr0 || s.cr3 != cr3 || s.cr4 != cr4) {

@@ -87,7 +87,7 @@ public final class Executor {
             ExecutionEngine.Compiled c = engine == null || tracer != null ? null : tail ? b.compiled : compiled(b);
             tail = false;
             boolean chains = b.chains;
-            if (c != null && stopAt - s.icount >= c.length()) {
+            if (c != null && stopAt - s.icount >= c.entryBudget()) {
                 // compiled code leaves EIP and the count at a faulting instruction itself (current stays null)
                 long before = s.icount;
                 boolean unchanged = engine.run(c, stopAt, b.ppn, b.gen, b.ppn2, b.gen2);
@@ -112,7 +112,7 @@ public final class Executor {
 
     /** Kept out of {@link #compiled} so that the hot check stays small enough for HotSpot to inline. */
     private ExecutionEngine.Compiled compile(Block b) {
-        return engine.compile(b.code, b.ops, eip -> cache.neighbour(b, eip));
+        return engine.compile(b.code, b.ops, cache.neighbours(b));
     }
 
     /**
