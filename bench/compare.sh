@@ -9,9 +9,12 @@
 #                  every emulator, so nothing depends on how each one warms up.
 # Each table ends with the geometric mean of jit/qemu over the workloads that have it.
 #
-#   bench/compare.sh [-n RUNS] [-r R] [WORKLOAD...]
-#       -n RUNS  best of RUNS runs for every time (default 3)
-#       -r R     passes for the steady-state runs (default 3; 1 = end-to-end table only)
+#   bench/compare.sh [-n RUNS] [-r R] [-s SYSTEMS] [WORKLOAD...]
+#       -n RUNS     best of RUNS runs for every time (default 3)
+#       -r R        passes for the steady-state runs (default 3; 1 = end-to-end table only)
+#       -s SYSTEMS  which columns to time, comma-separated (default native,qemu,interp,jit; the others
+#                   show "-"): -s qemu,jit leaves out the slow interpreter runs when only the
+#                   translator is being compared
 #       WORKLOAD default: alu sieve crc32 matmul fib qsort bytecode memcpy
 #
 # native: testimages/images/linux/compute WORKLOAD [repeat=R]   (the same C source built as a 32-bit
@@ -28,11 +31,13 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 command_line="bench/compare.sh$(printf ' %q' "$@")"
 runs=3
 repeat=3
+selected=native,qemu,interp,jit
 while [ $# -gt 0 ]; do
   case $1 in
   -n) runs=$2; shift 2 ;;
   -r) repeat=$2; shift 2 ;;
-  -*) echo "usage: bench/compare.sh [-n RUNS] [-r R] [WORKLOAD...]" >&2; exit 2 ;;
+  -s) selected=$2; shift 2 ;;
+  -*) echo "usage: bench/compare.sh [-n RUNS] [-r R] [-s SYSTEMS] [WORKLOAD...]" >&2; exit 2 ;;
   *) break ;;
   esac
 done
@@ -95,10 +100,13 @@ geomean() { # geometric mean of the positive numbers among the arguments, "-" if
 }
 
 systems=(native qemu interp jit)
+for sys in ${selected//,/ }; do
+  [[ " ${systems[*]} " == *" $sys "* ]] || { echo "compare.sh: -s takes native, qemu, interp and jit, not $sys" >&2; exit 2; }
+done
 declare -A t1 tr
 for w in "${workloads[@]}"; do
   for sys in "${systems[@]}"; do
-    if [ "$sys" = qemu ] && [ -z "$qemu" ]; then t1[$w,$sys]="-"; tr[$w,$sys]="-"; continue; fi
+    if [[ ",$selected," != *",$sys,"* ]] || { [ "$sys" = qemu ] && [ -z "$qemu" ]; }; then t1[$w,$sys]="-"; tr[$w,$sys]="-"; continue; fi
     echo "compare.sh: $w under $sys ..." >&2
     t1[$w,$sys]=$(best_time "$w" 1 "$sys")
     [ "$repeat" -gt 1 ] && tr[$w,$sys]=$(best_time "$w" "$repeat" "$sys")

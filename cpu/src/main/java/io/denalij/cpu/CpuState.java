@@ -40,11 +40,9 @@ public final class CpuState {
     public int lazyResult, lazySrc1, lazySrc2;
 
     /** ES, CS, SS, DS, FS, GS. */
-    public final Segment[] seg = {new Segment(this), new Segment(this), new Segment(this), new Segment(this), new Segment(this), new Segment(this)};
-    public final Segment ldtr = new Segment(this);
-    public final Segment tr = new Segment(this);
-    /** Bumped by every change to a segment register (see {@link Segment}); compared, never interpreted. */
-    public int segmentChanges;
+    public final Segment[] seg = {new Segment(), new Segment(), new Segment(), new Segment(), new Segment(), new Segment()};
+    public final Segment ldtr = new Segment();
+    public final Segment tr = new Segment();
     public int gdtrBase, gdtrLimit, idtrBase, idtrLimit;
 
     public int cr0 = CR0_ET, cr2, cr3, cr4;

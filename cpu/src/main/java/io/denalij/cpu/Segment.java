@@ -27,24 +27,7 @@ public final class Segment {
     /** Derived from attrs at load: whether data reads and writes are allowed (a null selector allows neither). */
     public boolean readable, writable, expandDown;
 
-    /**
-     * The machine whose segment register this is (null for a free-standing descriptor copy): every
-     * change bumps its {@link CpuState#segmentChanges}, so that code which caches what a segment
-     * allows (the translator's memory fast paths) knows when to look again. Change a segment
-     * through these methods only; the public fields are for reading.
-     */
-    private final CpuState owner;
-
-    public Segment() { this(null); }
-
-    Segment(CpuState owner) { this.owner = owner; }
-
-    private void changed() {
-        if (owner != null) owner.segmentChanges++;
-    }
-
     public void load(int selector, int base, int limit, int attrs) {
-        changed();
         this.selector = selector & 0xFFFF;
         this.base = base;
         this.limit = limit;
@@ -61,7 +44,6 @@ public final class Segment {
 
     /** Marks the register unusable (a null selector loaded in protected mode): every access faults. */
     public void loadNull(int selector) {
-        changed();
         this.selector = selector & 0xFFFF;
         this.base = 0; this.limit = 0; this.attrs = 0;
         this.flat = false; this.flatRead = false; this.flatWrite = false; this.readable = false; this.writable = false; this.expandDown = false;
@@ -69,7 +51,6 @@ public final class Segment {
 
     /** Real-mode or virtual-8086 style load: base = selector << 4, limit unchanged (keeps "unreal" limits). */
     public void loadReal(int selector) {
-        changed();
         this.selector = selector & 0xFFFF;
         this.base = (selector & 0xFFFF) << 4;
         this.flat = false;
@@ -82,7 +63,6 @@ public final class Segment {
     public boolean present() { return (attrs & ATTR_P) != 0; }
 
     public void copyFrom(Segment o) {
-        changed();
         selector = o.selector; base = o.base; limit = o.limit; attrs = o.attrs;
         flat = o.flat; flatRead = o.flatRead; flatWrite = o.flatWrite;
         readable = o.readable; writable = o.writable; expandDown = o.expandDown;

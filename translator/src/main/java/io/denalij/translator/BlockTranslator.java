@@ -40,7 +40,7 @@ public final class BlockTranslator {
             L_FS1 = 16, L_FS2 = 17, L_IDX = 18, L_ICOUNT = 19, L_GPR = 21, L_A = 22, L_B = 23, L_R = 24, L_EA = 25,
             L_NEIP = 26, L_T = 27, L_EXC = 28, L_PAGES = 29, L_TAGS = 30, L_XCOUNT = 42, L_XRET = 44;
 
-    /** The local holding {@link JitContext#tagCache} for a read or a write through segment {@code seg}. */
+    /** The local holding {@link JitContext#tags} for a read or a write through segment {@code seg}. */
     static int tagsLocal(int seg, boolean write) { return L_TAGS + 2 * seg + (write ? 1 : 0); }
 
     /** Bit of {@link #usedLocals} for tag local {@code L_TAGS + k}; registers use bits 0 to 7. */
@@ -303,16 +303,12 @@ public final class BlockTranslator {
                 mv.visitInsn(IALOAD);
                 mv.visitVarInsn(ISTORE, L_REG + i);
             }
-            if (((used >>> TAG_BIT) & 0xFFF) != 0) {
-                mv.visitVarInsn(ALOAD, L_CTX);
-                mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "checkTags", "()V", false);
-            }
-            for (int k = 0; k < 12; k++) { // JitContext.tagCache[k]: tags for segment k / 2, a write when k is odd
+            for (int k = 0; k < 12; k++) {
                 if ((used & 1 << (TAG_BIT + k)) == 0) continue;
                 mv.visitVarInsn(ALOAD, L_CTX);
-                mv.visitFieldInsn(GETFIELD, CTX, "tagCache", "[[I");
-                emit.iconst(k);
-                mv.visitInsn(AALOAD);
+                emit.iconst(k >> 1);
+                emit.iconst(k & 1);
+                mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "tags", "(IZ)[I", false);
                 mv.visitVarInsn(ASTORE, L_TAGS + k);
             }
             emit.loadFlags();

@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  * arrays, which the generated code holds in locals, in registers.
  *
  * <p>The tag array a caller passes already says whether the segment allows the fast path: it is
- * {@link JitContext#tagCache}'s choice, the MMU's tags for a flat segment and a never-matching array
+ * {@link JitContext#tags}'s choice, the MMU's tags for a flat segment and a never-matching array
  * for any other, so a segment with a base or a limit always goes through {@link Memory}'s checks.
  * A miss changes nothing before {@link Memory} runs, so faults stay precise.
  */
@@ -96,7 +96,7 @@ final class FastMemory {
 
     /**
      * PUSH of 4 bytes: the new ESP. {@code tags} are the stack's write tags, which
-     * {@link JitContext#tagCache} gives only for a flat 32-bit stack, where ESP simply goes down.
+     * {@link JitContext#tags} gives only for a flat 32-bit stack, where ESP simply goes down.
      */
     static int push32(int[] tags, byte[][] pages, int esp, int v, JitContext ctx) {
         if (!hit(tags, esp - 4, 3)) return ctx.push(esp, v, 4);

@@ -61,60 +61,16 @@ public final class JitContext {
     }
 
     /**
-     * The tags {@link FastMemory} compares for a write (or read) through segment {@code seg} at the
-     * current privilege level, at {@code tagCache[2 * seg + (write ? 1 : 0)]}: the MMU's when the
-     * segment is flat for that access (and, for SS, 32-bit, so that PUSH and POP may move ESP as a
-     * plain number), else tags that never match. Generated code calls {@link #checkTags} and then
-     * reads the ones it uses into locals, at entry and after every instruction the interpreter ran
-     * (which may have loaded a segment or changed the privilege level).
-     *
-     * <p>That happens on every entry into translated code, so the answers are kept here and worked
-     * out again only when a segment register or the privilege level changed since (see
-     * {@link CpuState#segmentChanges}): two compares, then a load per tag, instead of a walk through
-     * the segment registers and the MMU.
+     * The tags {@link FastMemory} compares for a {@code write} (or read) through segment {@code seg}
+     * at the current privilege level: the MMU's when the segment is flat for that access (and, for
+     * SS, 32-bit, so that PUSH and POP may move ESP as a plain number), else tags that never match.
+     * Generated code asks at entry and after every instruction the interpreter ran (which may have
+     * loaded a segment or changed the privilege level) and keeps the answer in a local.
      */
-    final int[][] tagCache = new int[12][];
-    /** {@link CpuState#segmentChanges} and CPL when {@link #tagCache} was filled (CPL -1: never). */
-    private int segmentChanges, cpl = -1;
-    /** {@link CpuState#segmentChanges} when CS was last seen flat, or a value it never has (see {@link #branchTarget}). */
-    private long csFlatAt = Long.MIN_VALUE;
-
-    /** Makes {@link #tagCache} current (a few bytecodes, so that HotSpot inlines it into every prologue). */
-    public void checkTags() {
-        if (s.segmentChanges != segmentChanges || s.cpl != cpl) refreshTags();
-    }
-
-    private void refreshTags() {
-        for (int seg = 0; seg < 6; seg++) {
-            Segment sg = s.seg[seg];
-            for (int w = 0; w < 2; w++) {
-                boolean write = w == 1;
-                boolean flat = (write ? sg.flatWrite : sg.flatRead) && (seg != Segment.SS || sg.is32());
-                tagCache[2 * seg + w] = flat ? mem.mmu().fastTags(write, s.cpl == 3) : mem.mmu().noFastTags();
-            }
-        }
-        segmentChanges = s.segmentChanges;
-        cpl = s.cpl;
-    }
-
-    /**
-     * A near branch target: #GP(0) beyond the CS limit. A flat CS (the case that matters) is one
-     * compare with what it was when last seen flat.
-     */
-    public int branchTarget(int target) {
-        if (s.segmentChanges == csFlatAt) return target;
-        return checkedBranchTarget(target);
-    }
-
-    private int checkedBranchTarget(int target) {
-        Segment cs = s.seg[Segment.CS];
-        if (cs.flat) {
-            csFlatAt = s.segmentChanges;
-            return target;
-        }
-        csFlatAt = Long.MIN_VALUE;
-        if (Integer.compareUnsigned(target, cs.limit) > 0) throw CpuException.gp(0);
-        return target;
+    public int[] tags(int seg, boolean write) {
+        Segment sg = s.seg[seg];
+        boolean flat = (write ? sg.flatWrite : sg.flatRead) && (seg != Segment.SS || sg.is32());
+        return flat ? mem.mmu().fastTags(write, s.cpl == 3) : mem.mmu().noFastTags();
     }
 
     /** One instruction through the reference interpreter (state written back by the caller, EIP at the next instruction). */
@@ -122,6 +78,12 @@ public final class JitContext {
         interpreter.execute(in, op);
     }
 
+    /** A near branch target: #GP(0) beyond the CS limit. */
+    public int branchTarget(int target) {
+        Segment cs = s.seg[Segment.CS];
+        if (!cs.flat && Integer.compareUnsigned(target, cs.limit) > 0) throw CpuException.gp(0);
+        return target;
+    }
 
     /** Pushes {@code size} bytes at ESP (or SP) and returns the new ESP; nothing changes if the write faults. */
     public int push(int esp, int value, int size) {

@@ -161,9 +161,10 @@ class FastMemoryTest {
     }
 
     /**
-     * The context keeps what each segment allows between entries ({@link JitContext#tagCache}): a
-     * segment register loaded between two runs of the same translation on the same machine must
-     * take effect in the second run, for data (DS gets a base) and for branches (CS gets a limit).
+     * A segment register loaded between two runs of the same translation on the same machine must
+     * take effect in the second run, for data (DS gets a base) and for branches (CS gets a limit):
+     * the guard for any caching of what a segment allows across entries (a cache keyed on CPL
+     * alone, tried once, fails it).
      */
     @Test void aSegmentLoadedBetweenRunsIsSeenByTheNextRun() {
         // mov eax, [0x10] ; jmp 0x2000 (beyond a 0x1FFF CS limit)
