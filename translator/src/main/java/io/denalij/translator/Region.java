@@ -105,6 +105,14 @@ final class Region {
      * fail and must then compile the region again when a quantum ends there.
      */
     int[] longestRuns() {
+        if (longestRuns == null) longestRuns = computeLongestRuns();
+        return longestRuns;
+    }
+
+    /** {@link #longestRuns}, worked out once (the translator and the translation cache both ask). */
+    private int[] longestRuns;
+
+    private int[] computeLongestRuns() {
         int[] runs = new int[blocks()];
         for (int j = blocks() - 1; j >= 0; j--) {
             int after = 0;

@@ -129,7 +129,7 @@ public final class CodeCache {
         byte[] page;
         try {
             page = ram.pageForRead((int) (phys >>> PhysicalMemory.PAGE_SHIFT));
-        } catch (RuntimeException swappedOut) {
+        } catch (IllegalStateException swappedOut) { // PhysicalMemory's answer for a page swapped out
             return -1;
         }
         if (page == null) return -1;
