@@ -60,6 +60,10 @@ class RegionTest {
             //   h3: xor ebx, ecx / next: dec ecx ; jnz top / hlt      (table at 0x1100: h0 h1 h2 h3)
             case "jump-table" -> "b9 2c 01 00 00 89 c8 83 e0 03 ff 24 85 00 11 00 00 83 c3 01 eb 0c 83 c3 0a eb 07"
                     + " 83 eb 03 eb 02 31 cb 49 75 e0 f4";
+            //   xor ebx, ebx / outer: mov ecx, 7 / top: add eax, ecx ; dec ecx ; jnz top
+            //   add esi, eax ; xor edi, esi ; add edi, 3 ; inc ebx ; cmp ebx, 200 ; jb outer / hlt
+            //   (top loops on itself; the block after it runs on without a budget check of its own)
+            case "loop-then-tail" -> "31 db b9 07 00 00 00 01 c8 49 75 fb 01 c6 31 f7 83 c7 03 43 81 fb c8 00 00 00 72 e6 f4";
             default -> throw new IllegalArgumentException(name);
         });
     }
@@ -82,7 +86,7 @@ class RegionTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"nested-if", "call-ret", "fault-in-member", "patches-member", "jump-table"})
+    @ValueSource(strings = {"nested-if", "call-ret", "fault-in-member", "patches-member", "jump-table", "loop-then-tail"})
     void sameStateAsTheInterpreterAfterEverySlice(String name) {
         Random rnd = new Random(name.hashCode());
         for (int trial = 0; trial < 6; trial++) {
