@@ -51,6 +51,21 @@ public final class Memory {
         return new CpuException(segIndex == Segment.SS ? CpuException.SS : CpuException.GP, 0);
     }
 
+    /**
+     * The 4 bytes a 32-bit read at {@code seg:off} would return, as an unsigned number, or -1
+     * where that read would fault or touch anything but RAM ({@link Mmu#peek32}): a look that
+     * changes nothing the guest can see (the translator reads jump tables this way).
+     */
+    public long peek32(int seg, int off) {
+        int linear;
+        try {
+            linear = linear(seg, off, 4, false);
+        } catch (CpuException segmentFault) {
+            return -1;
+        }
+        return mmu.peek32(linear);
+    }
+
     public int read8(int seg, int off) { return mmu.read8(linear(seg, off, 1, false), user()); }
     public int read16(int seg, int off) { return mmu.read16(linear(seg, off, 2, false), user()); }
     public int read32(int seg, int off) { return mmu.read32(linear(seg, off, 4, false), user()); }

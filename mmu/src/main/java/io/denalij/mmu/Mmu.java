@@ -126,6 +126,24 @@ public final class Mmu {
         return paging ? walker.peek(linear, cr3, cr4) : Integer.toUnsignedLong(linear);
     }
 
+    /**
+     * The 4 bytes at {@code linear} as an unsigned number, or -1 when they are not in one page of
+     * RAM (or ROM) that the page tables map: read with {@link #peekTranslation} and the page as it
+     * is, so no A bit is set, the TLB is not filled and no device is touched.
+     */
+    public long peek32(int linear) {
+        if ((linear & PAGE_MASK) > PAGE_MASK - 3) return -1; // crosses a page
+        long phys = peekTranslation(linear);
+        if (phys < 0) return -1;
+        byte[] page;
+        try {
+            page = ram.pageForRead((int) (phys >>> PAGE_SHIFT));
+        } catch (IllegalStateException swappedOut) { // PhysicalMemory's answer for a page swapped out
+            return -1;
+        }
+        return page == null ? -1 : Integer.toUnsignedLong((int) PhysicalMemory.I32.get(page, (int) phys & PAGE_MASK));
+    }
+
     private int fill(int linear, int access) {
         if (!paging) {
             tlb.insert(linear, linear >>> PAGE_SHIFT, Tlb.ALL, false);

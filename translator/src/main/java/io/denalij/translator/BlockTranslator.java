@@ -256,26 +256,22 @@ public final class BlockTranslator {
                 mv.visitJumpInsn(IFNE, leave);
             }
             if (check) {
+                // count + start + onLeft <= stopAt - (longest run - onLeft). For a block that loops
+                // on itself onLeft is its length: the left side is then the count after the next
+                // pass, which C2 has anyway, and the right side does not change in the loop (with the
+                // whole longest run on the left, alu's loop kept one more long alive: 0.35 s a pass
+                // against 0.29-0.31 this way, alternating runs). For other steps back onLeft is the
+                // longest run: one bound per target made the bytecode VM's 16-block region go
+                // 1.3 -> 1.9 s a pass.
+                boolean selfLoop = end == region.start[m + 1];
+                int onLeft = selfLoop ? region.length(m) : longestRuns[m];
                 mv.visitVarInsn(LLOAD, L_ICOUNT);
-                int extra = longestRuns[m] - region.length(m);
-                if (end == region.start[m + 1]) {
-                    // a block that loops on itself: count + start + length(m) <= stopAt - extra. The
-                    // left side is the count after the next pass, which C2 has anyway, and the right
-                    // side does not change in the loop; with the whole longest run on the left,
-                    // alu's loop kept one more long alive: 0.35 s a pass against 0.29-0.31 this way
-                    // (alternating runs). Not for other steps back: with one such bound per target,
-                    // the bytecode VM's 16-block region went 1.3 -> 1.9 s a pass.
-                    emit.lconst(start + region.length(m));
-                    mv.visitInsn(LADD);
-                    mv.visitVarInsn(LLOAD, L_STOP);
-                    if (extra != 0) {
-                        emit.lconst(extra);
-                        mv.visitInsn(LSUB);
-                    }
-                } else {
-                    emit.lconst(start + longestRuns[m]);
-                    mv.visitInsn(LADD);
-                    mv.visitVarInsn(LLOAD, L_STOP);
+                emit.lconst(start + onLeft);
+                mv.visitInsn(LADD);
+                mv.visitVarInsn(LLOAD, L_STOP);
+                if (longestRuns[m] != onLeft) {
+                    emit.lconst(longestRuns[m] - onLeft);
+                    mv.visitInsn(LSUB);
                 }
                 mv.visitInsn(LCMP);
                 mv.visitJumpInsn(IFLE, target);

@@ -147,11 +147,6 @@ final class Region {
         };
     }
 
-    private static boolean staticSuccessor(Instruction last, Op op, int eip) {
-        for (int t : staticSuccessors(last, op)) if (t == eip) return true;
-        return op == Op.CALL && last.nextEip == eip;
-    }
-
     /** The member rule for instructions {@code from} to {@code to} (exclusive) of {@code code}. */
     private static boolean continues(Instruction[] code, Op[] ops, int from, int to) {
         if (!CodeCache.chainsAfter(code[to - 1], ops[to - 1])) return false;
@@ -248,10 +243,11 @@ final class Region {
                                    ExecutionEngine.Neighbours neighbours) {
         Instruction last = block[block.length - 1];
         Op op = ops[ops.length - 1];
-        List<Integer> next = new ArrayList<>();
-        for (int t : staticSuccessors(last, op)) next.add(t);
-        if (op == Op.CALL) next.add(last.nextEip);
+        List<Integer> fixed = new ArrayList<>(); // static successors and the return address
+        for (int t : staticSuccessors(last, op)) fixed.add(t);
+        if (op == Op.CALL) fixed.add(last.nextEip);
         List<Integer> table = tableTargets(last, op, neighbours);
+        List<Integer> next = new ArrayList<>(fixed);
         next.addAll(table);
         for (int eip : next) {
             if (seen.contains(eip)) continue;
@@ -260,7 +256,7 @@ final class Region {
             // entries the program never takes, and a member that first runs after HotSpot compiled
             // the region makes it compile the whole region again (an "unstable if" trap at the jump
             // into the member); left out, it runs as a translation of its own.
-            if (c == null || table.contains(eip) && !staticSuccessor(last, op, eip) && c.runs() == 0) continue;
+            if (c == null || !fixed.contains(eip) && c.runs() == 0) continue;
             seen.add(eip);
             if (!continues(c.instructions(), c.ops(), 0, c.instructions().length)) continue;
             queue.add(new Candidate(c, seen.size()));

@@ -3,6 +3,7 @@ package io.denalij.cpu.exec;
 import io.denalij.cpu.CpuException;
 import io.denalij.cpu.CpuState;
 import io.denalij.cpu.ExecutionEngine;
+import io.denalij.cpu.Memory;
 import io.denalij.cpu.Segment;
 import io.denalij.cpu.decode.Decoder;
 import io.denalij.cpu.decode.Form;
@@ -29,6 +30,8 @@ public final class CodeCache {
     private final CpuState s;
     private final Mmu mmu;
     private final PhysicalMemory ram;
+    /** Segment-checked data reads, for {@link ExecutionEngine.Neighbours#peek32} only. */
+    private final Memory data;
     private final WriteWatch watch;
     private final Decoder decoder = new Decoder();
     private final Block[] slots;
@@ -63,6 +66,7 @@ public final class CodeCache {
         this.s = s;
         this.mmu = mmu;
         this.ram = mmu.ram();
+        this.data = new Memory(s, mmu);
         this.watch = ram.writeWatch();
         this.cr0 = s.cr0; this.cr3 = s.cr3; this.cr4 = s.cr4;
     }
@@ -110,31 +114,8 @@ public final class CodeCache {
         return new ExecutionEngine.Neighbours() {
             @Override public ExecutionEngine.Code at(int eip) { return neighbour(head, eip); }
 
-            @Override public long peek32(int seg, int offset) { return CodeCache.this.peek32(seg, offset); }
+            @Override public long peek32(int seg, int offset) { return data.peek32(seg, offset); }
         };
-    }
-
-    /**
-     * See {@link ExecutionEngine.Neighbours#peek32}: the segment checks of a read, then the page
-     * tables walked without setting A bits or filling the TLB, and RAM read as it is (not a device).
-     */
-    private long peek32(int segIndex, int offset) {
-        Segment sg = s.seg[segIndex];
-        if (!sg.flatRead && (!sg.readable || sg.expandDown || Integer.compareUnsigned(offset, sg.limit - 3) > 0
-                || Integer.compareUnsigned(sg.limit, 3) < 0)) return -1;
-        int linear = sg.base + offset;
-        if ((linear & PhysicalMemory.PAGE_MASK) > PhysicalMemory.PAGE_SIZE - 4) return -1; // crosses a page: not worth it
-        long phys = mmu.peekTranslation(linear);
-        if (phys < 0) return -1;
-        byte[] page;
-        try {
-            page = ram.pageForRead((int) (phys >>> PhysicalMemory.PAGE_SHIFT));
-        } catch (IllegalStateException swappedOut) { // PhysicalMemory's answer for a page swapped out
-            return -1;
-        }
-        if (page == null) return -1;
-        int at = (int) phys & PhysicalMemory.PAGE_MASK;
-        return (page[at] & 0xFFL) | (page[at + 1] & 0xFFL) << 8 | (page[at + 2] & 0xFFL) << 16 | (page[at + 3] & 0xFFL) << 24;
     }
 
     /** The block at the current CS:EIP, decoding it if needed; faults of its first instruction's fetch propagate. */
