@@ -38,7 +38,7 @@ public final class BlockTranslator {
     // local variable slots of run(JitContext ctx, long stopAt)
     static final int THIS = 0, L_CTX = 1, L_STOP = 2, L_S = 4, L_MEM = 5, L_REG = 6, L_FOP = 14, L_FRES = 15,
             L_FS1 = 16, L_FS2 = 17, L_IDX = 18, L_ICOUNT = 19, L_GPR = 21, L_A = 22, L_B = 23, L_R = 24, L_EA = 25,
-            L_NEIP = 26, L_T = 27, L_EXC = 28, L_PAGES = 29, L_TAGS = 30, L_XCOUNT = 42, L_XRET = 44;
+            L_NEIP = 26, L_T = 27, L_EXC = 28, L_PAGES = 29, L_TAGS = 30, L_XCOUNT = 42, L_XRET = 44, L_STACK32 = 45;
 
     /** The local holding {@link JitContext#tags} for a read or a write through segment {@code seg}. */
     static int tagsLocal(int seg, boolean write) { return L_TAGS + 2 * seg + (write ? 1 : 0); }
@@ -47,6 +47,8 @@ public final class BlockTranslator {
     private static final int TAG_BIT = 8;
     /** Bit of {@link #usedLocals} for register {@code i} being written by inline code (bits 20 to 27). */
     private static final int WRITTEN_BIT = 20;
+    /** Bit of {@link #usedLocals} for {@code L_STACK32}, read where ESP moves by a constant (POP, RET). */
+    private static final int STACK32_BIT = 28;
 
     /** Marks {@code idx} while the interpreter runs an instruction: the state, not the locals, is then current. */
     static final int IN_INTERPRETER = 1 << 16;
@@ -91,6 +93,7 @@ public final class BlockTranslator {
                 if (var >= L_REG && var < L_REG + 8) used[0] |= 1 << (var - L_REG);
                 if (var >= L_REG && var < L_REG + 8 && opcode == ISTORE) used[0] |= 1 << (WRITTEN_BIT + var - L_REG);
                 if (var >= L_TAGS && var < L_TAGS + 12) used[0] |= 1 << (TAG_BIT + var - L_TAGS);
+                if (var == L_STACK32) used[0] |= 1 << STACK32_BIT;
             }
         };
         InstructionEmitter dry = new InstructionEmitter(recorder);
@@ -315,6 +318,11 @@ public final class BlockTranslator {
                 emit.iconst(i);
                 mv.visitInsn(IALOAD);
                 mv.visitVarInsn(ISTORE, L_REG + i);
+            }
+            if ((used & 1 << STACK32_BIT) != 0) {
+                mv.visitVarInsn(ALOAD, L_CTX);
+                mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "stack32", "()Z", false);
+                mv.visitVarInsn(ISTORE, L_STACK32);
             }
             for (int k = 0; k < 12; k++) {
                 if ((used & 1 << (TAG_BIT + k)) == 0) continue;

@@ -60,32 +60,37 @@ final class FastMemory {
         return tags[(ea >>> 12) & (tags.length - 1)] == (ea + last & ~PAGE);
     }
 
-    private static byte[] page(byte[][] pages, int ea) { return pages[(ea >>> 12) & (pages.length - 1)]; }
+    /**
+     * The page array of {@code ea}'s slot, indexed with the tag array's mask: the two arrays have
+     * the same length (the TLB's and {@link io.denalij.mmu.Mmu#noFastTags}'s), and one mask is one
+     * value fewer for HotSpot to keep in a register across a loop (matmul's inner loop spilled both).
+     */
+    private static byte[] page(int[] tags, byte[][] pages, int ea) { return pages[(ea >>> 12) & (tags.length - 1)]; }
 
     static int read8(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
-        return hit(tags, ea, 0) ? U.getByte(page(pages, ea), BASE + (ea & PAGE)) & 0xFF : mem.read8(seg, ea);
+        return hit(tags, ea, 0) ? U.getByte(page(tags, pages, ea), BASE + (ea & PAGE)) & 0xFF : mem.read8(seg, ea);
     }
 
     static int read16(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
-        return hit(tags, ea, 1) ? get16(pages, ea) : mem.read16(seg, ea);
+        return hit(tags, ea, 1) ? get16(tags, pages, ea) : mem.read16(seg, ea);
     }
 
     static int read32(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
-        return hit(tags, ea, 3) ? get32(pages, ea) : mem.read32(seg, ea);
+        return hit(tags, ea, 3) ? get32(tags, pages, ea) : mem.read32(seg, ea);
     }
 
     static void write8(int[] tags, byte[][] pages, int ea, int v, Memory mem, int seg) {
-        if (hit(tags, ea, 0)) U.putByte(page(pages, ea), BASE + (ea & PAGE), (byte) v);
+        if (hit(tags, ea, 0)) U.putByte(page(tags, pages, ea), BASE + (ea & PAGE), (byte) v);
         else mem.write8(seg, ea, v);
     }
 
     static void write16(int[] tags, byte[][] pages, int ea, int v, Memory mem, int seg) {
-        if (hit(tags, ea, 1)) set16(pages, ea, v);
+        if (hit(tags, ea, 1)) set16(tags, pages, ea, v);
         else mem.write16(seg, ea, v);
     }
 
     static void write32(int[] tags, byte[][] pages, int ea, int v, Memory mem, int seg) {
-        if (hit(tags, ea, 3)) set32(pages, ea, v);
+        if (hit(tags, ea, 3)) set32(tags, pages, ea, v);
         else mem.write32(seg, ea, v);
     }
 
@@ -100,30 +105,30 @@ final class FastMemory {
      */
     static int push32(int[] tags, byte[][] pages, int esp, int v, JitContext ctx) {
         if (!hit(tags, esp - 4, 3)) return ctx.push(esp, v, 4);
-        set32(pages, esp - 4, v);
+        set32(tags, pages, esp - 4, v);
         return esp - 4;
     }
 
     static int push16(int[] tags, byte[][] pages, int esp, int v, JitContext ctx) {
         if (!hit(tags, esp - 2, 1)) return ctx.push(esp, v, 2);
-        set16(pages, esp - 2, v);
+        set16(tags, pages, esp - 2, v);
         return esp - 2;
     }
 
     /** The 4 bytes at ESP + {@code delta} ({@code tags}: the stack's read tags, as for {@link #push32}). */
     static int peek32(int[] tags, byte[][] pages, int esp, int delta, JitContext ctx) {
-        return hit(tags, esp + delta, 3) ? get32(pages, esp + delta) : ctx.peek(esp, delta, 4);
+        return hit(tags, esp + delta, 3) ? get32(tags, pages, esp + delta) : ctx.peek(esp, delta, 4);
     }
 
     static int peek16(int[] tags, byte[][] pages, int esp, int delta, JitContext ctx) {
-        return hit(tags, esp + delta, 1) ? get16(pages, esp + delta) : ctx.peek(esp, delta, 2);
+        return hit(tags, esp + delta, 1) ? get16(tags, pages, esp + delta) : ctx.peek(esp, delta, 2);
     }
 
-    private static int get16(byte[][] pages, int ea) { return U.getShort(page(pages, ea), BASE + (ea & PAGE)) & 0xFFFF; }
+    private static int get16(int[] tags, byte[][] pages, int ea) { return U.getShort(page(tags, pages, ea), BASE + (ea & PAGE)) & 0xFFFF; }
 
-    private static int get32(byte[][] pages, int ea) { return U.getInt(page(pages, ea), BASE + (ea & PAGE)); }
+    private static int get32(int[] tags, byte[][] pages, int ea) { return U.getInt(page(tags, pages, ea), BASE + (ea & PAGE)); }
 
-    private static void set16(byte[][] pages, int ea, int v) { U.putShort(page(pages, ea), BASE + (ea & PAGE), (short) v); }
+    private static void set16(int[] tags, byte[][] pages, int ea, int v) { U.putShort(page(tags, pages, ea), BASE + (ea & PAGE), (short) v); }
 
-    private static void set32(byte[][] pages, int ea, int v) { U.putInt(page(pages, ea), BASE + (ea & PAGE), v); }
+    private static void set32(int[] tags, byte[][] pages, int ea, int v) { U.putInt(page(tags, pages, ea), BASE + (ea & PAGE), v); }
 }

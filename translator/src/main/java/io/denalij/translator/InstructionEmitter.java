@@ -15,6 +15,7 @@ import static io.denalij.translator.BlockTranslator.L_PAGES;
 import static io.denalij.translator.BlockTranslator.L_R;
 import static io.denalij.translator.BlockTranslator.L_REG;
 import static io.denalij.translator.BlockTranslator.L_S;
+import static io.denalij.translator.BlockTranslator.L_STACK32;
 import static io.denalij.translator.BlockTranslator.L_T;
 import static io.denalij.translator.BlockTranslator.STATE;
 import static org.objectweb.asm.Opcodes.*;
@@ -796,12 +797,23 @@ final class InstructionEmitter {
         mv.visitMethodInsn(INVOKESTATIC, FAST, "peek" + size * 8, "([I[[BIIL" + CTX + ";)I", false);
     }
 
+    /** ESP += delta: a plain add on a 32-bit stack ({@code L_STACK32}), SP alone through the context otherwise. */
     private void adjustEsp(int delta) {
+        Label small = new Label(), done = new Label();
+        mv.visitVarInsn(ILOAD, L_STACK32);
+        mv.visitJumpInsn(IFEQ, small);
+        mv.visitVarInsn(ILOAD, L_REG + CpuState.ESP);
+        iconst(delta);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, L_REG + CpuState.ESP);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(small);
         mv.visitVarInsn(ALOAD, L_CTX);
         mv.visitVarInsn(ILOAD, L_REG + CpuState.ESP);
         iconst(delta);
         mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "adjust", "(II)I", false);
         mv.visitVarInsn(ISTORE, L_REG + CpuState.ESP);
+        mv.visitLabel(done);
     }
 
     /** L_NEIP = target, after the CS limit check. */

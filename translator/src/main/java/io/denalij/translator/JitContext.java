@@ -103,6 +103,15 @@ public final class JitContext {
         return size == 4 ? mem.read32(Segment.SS, a) : mem.read16(Segment.SS, a);
     }
 
+    /**
+     * True when the stack is 32-bit (SS's B bit), so that ESP moves as a plain number. Generated code
+     * asks where it fetches the tags (at entry and after each interpreter call, which may load SS)
+     * and keeps the answer in a local, instead of asking {@link #adjust} at every POP and RET.
+     */
+    public boolean stack32() {
+        return s.seg[Segment.SS].is32();
+    }
+
     /** ESP after adding {@code delta} (only SP changes on a 16-bit stack). */
     public int adjust(int esp, int delta) {
         return s.seg[Segment.SS].is32() ? esp + delta : (esp & 0xFFFF_0000) | ((esp + delta) & 0xFFFF);

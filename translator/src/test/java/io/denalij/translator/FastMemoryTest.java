@@ -188,4 +188,46 @@ class FastMemoryTest {
         assertTrue(e instanceof CpuException c && c.vector == CpuException.GP, "the jump beyond CS's new limit: " + e);
         assertEquals(0x1005, g.s.eip, "at the jump");
     }
+
+    /**
+     * A page never written reads as the shared zero page, which the TLB may hand out for reads but
+     * never for writes: the PUSH must allocate the page (and close the read fast path on the zero
+     * page) so that the second POP reads what it wrote. Fails when the TLB opens the write fast path
+     * on the zero page (the PUSH then writes into the page every unwritten page reads as).
+     */
+    @Test void aPopFromANeverWrittenPageSeesThePushThatAllocatesIt() {
+        // pop eax ; push ebx ; pop ecx ; hlt
+        Result r = both("58 53 59 f4", g -> {
+            g.s.gpr[CpuState.ESP] = 0x6_0000;
+            g.s.gpr[CpuState.EBX] = 0xB0B0_B0B0;
+            g.mmu.read32(0x6_0000, false); // the TLB holds the page, read-only for now: the zero page
+        });
+        assertNull(r.fault);
+        assertEquals(0, r.g.s.gpr[CpuState.EAX]);
+        assertEquals(0xB0B0_B0B0, r.g.s.gpr[CpuState.ECX]);
+        assertEquals(0x6_0004, r.g.s.gpr[CpuState.ESP]);
+    }
+
+    /**
+     * A PUSH and a POP that straddle two pages, both in the TLB's fast path: the tag compare takes the
+     * page of the access's last byte, so they go through the checked path, and each page gets its
+     * half. Fails when the fast path matches on the first byte's page alone (it then writes past the
+     * end of page 0x6F's array).
+     */
+    @Test void aPushAndPopAcrossAPageBoundaryWriteBothPages() {
+        // push eax ; push ebx ; pop ecx ; pop edx ; hlt   (ESP 0x7_0006: the second push is 0x6_FFFE..0x7_0001)
+        Result r = both("50 53 59 5a f4", g -> {
+            g.s.gpr[CpuState.ESP] = 0x7_0006;
+            g.s.gpr[CpuState.EAX] = 0xA1A2_A3A4;
+            g.s.gpr[CpuState.EBX] = 0xB1B2_B3B4;
+            warm(g, 0x6_FFFC);
+            warm(g, 0x7_0000);
+        });
+        assertNull(r.fault);
+        assertEquals(0xB1B2_B3B4, r.g.s.gpr[CpuState.ECX]);
+        assertEquals(0xA1A2_A3A4, r.g.s.gpr[CpuState.EDX]);
+        assertEquals(0xB3B4, r.g.ram.read32(0x6_FFFC) >>> 16, "the low half of EBX ends page 0x6F");
+        assertEquals(0xA3A4_B1B2, r.g.ram.read32(0x7_0000), "its high half starts page 0x70, under EAX");
+        assertEquals(0x7_0006, r.g.s.gpr[CpuState.ESP]);
+    }
 }
