@@ -68,7 +68,7 @@ final class FastMemory {
     private static byte[] page(int[] tags, byte[][] pages, int ea) { return pages[(ea >>> 12) & (tags.length - 1)]; }
 
     static int read8(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
-        return hit(tags, ea, 0) ? U.getByte(page(tags, pages, ea), BASE + (ea & PAGE)) & 0xFF : mem.read8(seg, ea);
+        return hit(tags, ea, 0) ? get8(tags, pages, ea) : mem.read8(seg, ea);
     }
 
     static int read16(int[] tags, byte[][] pages, int ea, Memory mem, int seg) {
@@ -80,7 +80,7 @@ final class FastMemory {
     }
 
     static void write8(int[] tags, byte[][] pages, int ea, int v, Memory mem, int seg) {
-        if (hit(tags, ea, 0)) U.putByte(page(tags, pages, ea), BASE + (ea & PAGE), (byte) v);
+        if (hit(tags, ea, 0)) set8(tags, pages, ea, v);
         else mem.write8(seg, ea, v);
     }
 
@@ -124,9 +124,13 @@ final class FastMemory {
         return hit(tags, esp + delta, 1) ? get16(tags, pages, esp + delta) : ctx.peek(esp, delta, 2);
     }
 
+    private static int get8(int[] tags, byte[][] pages, int ea) { return U.getByte(page(tags, pages, ea), BASE + (ea & PAGE)) & 0xFF; }
+
     private static int get16(int[] tags, byte[][] pages, int ea) { return U.getShort(page(tags, pages, ea), BASE + (ea & PAGE)) & 0xFFFF; }
 
     private static int get32(int[] tags, byte[][] pages, int ea) { return U.getInt(page(tags, pages, ea), BASE + (ea & PAGE)); }
+
+    private static void set8(int[] tags, byte[][] pages, int ea, int v) { U.putByte(page(tags, pages, ea), BASE + (ea & PAGE), (byte) v); }
 
     private static void set16(int[] tags, byte[][] pages, int ea, int v) { U.putShort(page(tags, pages, ea), BASE + (ea & PAGE), (short) v); }
 
