@@ -54,6 +54,14 @@ class FastMemoryTest {
 
     private record Result(GuestPair g, RuntimeException fault) { }
 
+    /** ESP, and EAX and EBX for a program that pushes them, with the pages of {@code warmed} in the TLB's fast path. */
+    private static void pushes(GuestPair g, int esp, int eax, int ebx, int... warmed) {
+        g.s.gpr[CpuState.ESP] = esp;
+        g.s.gpr[CpuState.EAX] = eax;
+        g.s.gpr[CpuState.EBX] = ebx;
+        for (int a : warmed) warm(g, a);
+    }
+
     @Test void aDataSegmentWithABaseIsAddressedThroughIt() {
         // mov eax, [0x10] ; mov [0x20], eax ; add dword [0x20], 5 ; hlt
         Result r = both("a1 10 00 00 00 a3 20 00 00 00 83 05 20 00 00 00 05 f4", g -> {
@@ -83,11 +91,7 @@ class FastMemoryTest {
         // push eax ; push ebx ; pop ecx ; hlt   (SP 0x0004 -> 0x0000 -> 0xFFFC -> 0x0000)
         Result r = both("50 53 59 f4", g -> {
             g.s.seg[Segment.SS].load(0x18, 0x2_0000, 0xFFFF, DATA_16);
-            g.s.gpr[CpuState.ESP] = 0x1234_0004;
-            g.s.gpr[CpuState.EAX] = 0xAAAA_AAAA;
-            g.s.gpr[CpuState.EBX] = 0xBBBB_BBBB;
-            warm(g, 0x0000);
-            warm(g, 0xFFFC);
+            pushes(g, 0x1234_0004, 0xAAAA_AAAA, 0xBBBB_BBBB, 0x0000, 0xFFFC);
         });
         assertNull(r.fault);
         assertEquals(0x1234_0000, r.g.s.gpr[CpuState.ESP]);
@@ -217,11 +221,7 @@ class FastMemoryTest {
     @Test void aPushAndPopAcrossAPageBoundaryWriteBothPages() {
         // push eax ; push ebx ; pop ecx ; pop edx ; hlt   (ESP 0x7_0006: the second push is 0x6_FFFE..0x7_0001)
         Result r = both("50 53 59 5a f4", g -> {
-            g.s.gpr[CpuState.ESP] = 0x7_0006;
-            g.s.gpr[CpuState.EAX] = 0xA1A2_A3A4;
-            g.s.gpr[CpuState.EBX] = 0xB1B2_B3B4;
-            warm(g, 0x6_FFFC);
-            warm(g, 0x7_0000);
+            pushes(g, 0x7_0006, 0xA1A2_A3A4, 0xB1B2_B3B4, 0x6_FFFC, 0x7_0000);
         });
         assertNull(r.fault);
         assertEquals(0xB1B2_B3B4, r.g.s.gpr[CpuState.ECX]);
