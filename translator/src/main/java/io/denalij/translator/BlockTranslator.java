@@ -80,7 +80,8 @@ public final class BlockTranslator {
 
     /**
      * The registers the inline instructions touch (bits 0 to 7), the segment tag locals they read
-     * (bits {@link #TAG_BIT} to +11) and the registers they write (bits {@link #WRITTEN_BIT} to +7):
+     * (bits {@link #TAG_BIT} to +11), the registers they write (bits {@link #WRITTEN_BIT} to +7) and
+     * whether a POP or RET reads {@code L_STACK32} ({@link #STACK32_BIT}, fetched with the tags):
      * only the registers touched live in locals, so only those are loaded at entry and after
      * interpreter calls, and only those written are stored back at exits and before interpreter
      * calls (the interpreter finds the others current in the state); only the tags read are
