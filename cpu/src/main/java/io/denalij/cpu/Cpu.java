@@ -79,7 +79,7 @@ public final class Cpu {
             }
             @Override public void fwait() { x87.fwait(); }
         };
-        this.cache = new CodeCache(state, mmu, codeCacheSlots, sharedCode);
+        this.cache = new CodeCache(state, memory, codeCacheSlots, sharedCode);
         this.systemOps = new SystemOps(state, memory, system, fpu, io, cache::flush);
         this.interpreter = new Interpreter(state, memory, system, systemOps);
         this.executor = new Executor(state, memory, cache, interpreter);

@@ -23,14 +23,14 @@ import java.util.List;
  * default size, the privilege level (user pages), and the paging context (CR0/CR3/CR4 and INVLPG).
  */
 public final class CodeCache {
-    /** Slots of a PC's cache (an OS runs a lot of code); {@link #CodeCache(CpuState, Mmu, int, SharedCode)} picks others. */
+    /** Slots of a PC's cache (an OS runs a lot of code); {@link #CodeCache(CpuState, Memory, int, SharedCode)} picks others. */
     public static final int DEFAULT_SLOTS = 1 << 13;
     static final int MAX_BLOCK = 32;
 
     private final CpuState s;
     private final Mmu mmu;
     private final PhysicalMemory ram;
-    /** Segment-checked data reads, for {@link ExecutionEngine.Neighbours#peek32} only. */
+    /** The machine's segment-checked memory, for {@link ExecutionEngine.Neighbours#peek32} only. */
     private final Memory data;
     private final WriteWatch watch;
     private final Decoder decoder = new Decoder();
@@ -48,8 +48,8 @@ public final class CodeCache {
     private int lastFetchPage;
     private final Decoder.Fetcher fetcher = this::fetch;
 
-    public CodeCache(CpuState s, Mmu mmu) {
-        this(s, mmu, DEFAULT_SLOTS, null);
+    public CodeCache(CpuState s, Memory memory) {
+        this(s, memory, DEFAULT_SLOTS, null);
     }
 
     /**
@@ -58,15 +58,15 @@ public final class CodeCache {
      * given to) the machines that share those pages, instead of being decoded again: 100,000 VMs
      * of one image then hold one copy of its decoded code, and each a small table of blocks.
      */
-    public CodeCache(CpuState s, Mmu mmu, int slots, SharedCode shared) {
+    public CodeCache(CpuState s, Memory memory, int slots, SharedCode shared) {
         if (slots < 2 || Integer.bitCount(slots) != 1) throw new IllegalArgumentException("code cache slots must be a power of two >= 2");
         this.slots = new Block[slots];
         this.slotShift = 32 - Integer.numberOfTrailingZeros(slots);
         this.shared = shared;
         this.s = s;
-        this.mmu = mmu;
+        this.mmu = memory.mmu();
         this.ram = mmu.ram();
-        this.data = new Memory(s, mmu);
+        this.data = memory;
         this.watch = ram.writeWatch();
         this.cr0 = s.cr0; this.cr3 = s.cr3; this.cr4 = s.cr4;
     }
