@@ -21,12 +21,17 @@ class TieringTest {
     /** An engine that records what it is asked to compile and compiles nothing. */
     private static final class Recorder implements ExecutionEngine {
         final List<Integer> asked = new ArrayList<>();
+        /** The instruction count at each request. */
+        final List<Long> askedAt = new ArrayList<>();
+        private CpuState state;
 
         @Override public Machine attach(CpuState state, Memory memory, Interpreter interpreter, WriteWatch watch) {
+            this.state = state;
             return new Machine() {
                 @Override public int threshold() { return 4; }
                 @Override public Compiled compile(Instruction[] code, Op[] ops, Neighbours neighbours) {
                     asked.add(code[0].eip);
+                    askedAt.add(state.icount);
                     return null;
                 }
                 @Override public boolean run(Compiled code, long stopAt, int ppn, int gen, int ppn2, int gen2) {
@@ -49,5 +54,40 @@ class TieringTest {
         for (int i = 0; i < 400 && !m.s.halted; i++) m.cpu.run(7); // 7: slices end at every offset of the 4-instruction loop
         assertEquals(List.of(0x1005), engine.asked.stream().distinct().toList());
         assertEquals(1, engine.asked.size());
+    }
+
+    @Test void aLoopThatRepeatsWithinOneSliceCountsEachPassTowardsCompiling() {
+        TestMachine m = new TestMachine(
+                "b9 00 10 00 00", // mov ecx, 0x1000
+                "01 c8",          // 1: add eax, ecx
+                "31 c3",          //    xor ebx, eax
+                "49",             //    dec ecx
+                "75 f9",          //    jnz 1b
+                "f4");            // hlt
+        Recorder engine = new Recorder();
+        m.cpu.setEngine(engine);
+        m.cpu.run(1_000_000); // one slice for the whole loop
+        assertEquals(List.of(0x1005), engine.asked);
+        // the mov, then three passes interpreted: the fourth run (threshold 4) is the one compiled
+        assertEquals(List.of(1L + 3 * 4), engine.askedAt);
+    }
+
+    @Test void aLoopThatWritesMemoryCountsOnlyItsEntries() {
+        TestMachine m = new TestMachine(
+                "b9 00 10 00 00",    // mov ecx, 0x1000
+                "bf 00 00 02 00",    // mov edi, 0x20000
+                "89 0f",             // 1: mov [edi], ecx
+                "83 c7 04",          //    add edi, 4
+                "49",                //    dec ecx
+                "75 f8",             //    jnz 1b
+                "f4");               // hlt
+        Recorder engine = new Recorder();
+        m.cpu.setEngine(engine);
+        for (int i = 0; i < 20 && !m.s.halted; i++) m.cpu.run(1000);
+        assertEquals(List.of(0x100a), engine.asked);
+        // Asked at the fourth entry from the executor, not after three passes (at 2 + 3 * 4). Every slice
+        // ends 2 instructions into a pass (998 = 249 * 4 + 2 after the two movs), and the next starts
+        // with that pass's tail, which does not count: entries at 2, 1002, 2002 and 3002.
+        assertEquals(List.of(3002L), engine.askedAt);
     }
 }

@@ -129,6 +129,10 @@ public final class Executor {
         CpuState s = this.s;
         FastOps f = this.f;
         int i = 0;
+        // Each pass of a loop that repeats here counts as a run towards compiling (see below), unless
+        // the loop writes memory: memset's byte loop, compiled within its first call (the boot-time
+        // clear of fresh pages), ran sieve 45 % slower in every later pass (docs/TRANSLATOR.md, "Warm-up").
+        int countTo = engine == null || t != null || b.compiled != null || b.writesMemory ? 0 : engine.threshold() - 1;
         try {
           for (;;) { // a block that branches back to its own start (a tight loop) repeats right here
             int end = stopAt - start < n ? (int) (stopAt - start) : n;
@@ -241,6 +245,11 @@ public final class Executor {
                 resumeEip = s.eip;
             }
             if (s.eip != b.eip || end < n || !b.chains || stop || b.writesMemory && !cache.stillCurrent(b)) return true;
+            // A pass of the loop is a run of the block as much as an entry from the executor is. Counted
+            // only per entry, a tight loop ran interpreted for a whole slice per run, threshold slices
+            // in all (alu: 64 Mi instructions) before it was compiled; now it goes back to the executor,
+            // which compiles it, after one run short of the threshold.
+            if (b.runs < countTo && ++b.runs == countTo) return true;
           }
         } catch (RuntimeException | Error e) {
             s.icount = start + i;
