@@ -130,8 +130,9 @@ public final class Executor {
         FastOps f = this.f;
         int i = 0;
         // Each pass of a loop that repeats here counts as a run towards compiling (see below), unless
-        // the loop writes memory: memset's byte loop, compiled within its first call (the boot-time
-        // clear of fresh pages), ran sieve 45 % slower in every later pass (docs/TRANSLATOR.md, "Warm-up").
+        // the loop writes memory: memset's byte loop, compiled within its first call (sieve's first
+        // clear of its never-written array, one slow-path write per new page), ran sieve 45 % slower
+        // in every later pass (docs/TRANSLATOR.md, "Tiering").
         int countTo = engine == null || t != null || b.compiled != null || b.writesMemory ? 0 : engine.threshold() - 1;
         try {
           for (;;) { // a block that branches back to its own start (a tight loop) repeats right here
