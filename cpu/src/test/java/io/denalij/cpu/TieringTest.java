@@ -41,14 +41,19 @@ class TieringTest {
         }
     }
 
-    @Test void aLoopRunInOddSlicesIsCompiledOnlyAtItsHead() {
-        TestMachine m = new TestMachine(
+    /** A 4-instruction loop at 0x1005 that runs 0x1000 times and writes no memory, then HLT. */
+    private static TestMachine loop() {
+        return new TestMachine(
                 "b9 00 10 00 00", // mov ecx, 0x1000
                 "01 c8",          // 1: add eax, ecx
                 "31 c3",          //    xor ebx, eax
                 "49",             //    dec ecx
                 "75 f9",          //    jnz 1b
                 "f4");            // hlt
+    }
+
+    @Test void aLoopRunInOddSlicesIsCompiledOnlyAtItsHead() {
+        TestMachine m = loop();
         Recorder engine = new Recorder();
         m.cpu.setEngine(engine);
         for (int i = 0; i < 400 && !m.s.halted; i++) m.cpu.run(7); // 7: slices end at every offset of the 4-instruction loop
@@ -57,13 +62,7 @@ class TieringTest {
     }
 
     @Test void aLoopThatRepeatsWithinOneSliceCountsEachPassTowardsCompiling() {
-        TestMachine m = new TestMachine(
-                "b9 00 10 00 00", // mov ecx, 0x1000
-                "01 c8",          // 1: add eax, ecx
-                "31 c3",          //    xor ebx, eax
-                "49",             //    dec ecx
-                "75 f9",          //    jnz 1b
-                "f4");            // hlt
+        TestMachine m = loop();
         Recorder engine = new Recorder();
         m.cpu.setEngine(engine);
         m.cpu.run(1_000_000); // one slice for the whole loop
