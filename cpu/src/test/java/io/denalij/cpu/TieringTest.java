@@ -23,10 +23,8 @@ class TieringTest {
         final List<Integer> asked = new ArrayList<>();
         /** The instruction count at each request. */
         final List<Long> askedAt = new ArrayList<>();
-        private CpuState state;
 
         @Override public Machine attach(CpuState state, Memory memory, Interpreter interpreter, WriteWatch watch) {
-            this.state = state;
             return new Machine() {
                 @Override public int threshold() { return 4; }
                 @Override public Compiled compile(Instruction[] code, Op[] ops, Neighbours neighbours) {
@@ -67,7 +65,9 @@ class TieringTest {
         m.cpu.setEngine(engine);
         m.cpu.run(1_000_000); // one slice for the whole loop
         assertEquals(List.of(0x1005), engine.asked);
-        // the mov, then three passes interpreted: the fourth run (threshold 4) is the one compiled
+        // The first pass runs in the block at 0x1000 (decoded before the loop's head was known). The
+        // loop's block then counts its entry and its next pass as two more runs, and leaves for the
+        // executor, which counts the fourth (threshold 4) and asks: after the mov and three passes.
         assertEquals(List.of(1L + 3 * 4), engine.askedAt);
     }
 
@@ -84,9 +84,11 @@ class TieringTest {
         m.cpu.setEngine(engine);
         for (int i = 0; i < 20 && !m.s.halted; i++) m.cpu.run(1000);
         assertEquals(List.of(0x100a), engine.asked);
-        // Asked at the fourth entry from the executor, not after three passes (at 2 + 3 * 4). Every slice
-        // ends 2 instructions into a pass (998 = 249 * 4 + 2 after the two movs), and the next starts
-        // with that pass's tail, which does not count: entries at 2, 1002, 2002 and 3002.
+        // Asked at the loop block's fourth entry from the executor, not after two passes of its own
+        // (at 6 + 2 * 4). The first pass runs in the block at 0x1000 (decoded before the loop's head
+        // was known) and the loop's block is entered at 6; every slice then ends 2 instructions into
+        // a pass (994 = 248 * 4 + 2), and the next starts with that pass's tail, which does not
+        // count: entries at 6, 1002, 2002 and 3002.
         assertEquals(List.of(3002L), engine.askedAt);
     }
 }
