@@ -103,6 +103,7 @@ public final class Cpu {
      */
     public void setEngine(ExecutionEngine engine) {
         executor.setEngine(engine == null ? null : engine.attach(s, memory, interpreter, mmu.ram().writeWatch()));
+        cache.setEngine(engine); // compiled code is shared between the machines on one engine (see SharedCode)
     }
 
     /** Installs (or with null removes) a tracer that records every executed instruction. */

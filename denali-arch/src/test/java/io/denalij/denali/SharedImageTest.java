@@ -5,8 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.denalij.cpu.CpuState;
+import io.denalij.cpu.ExecutionEngine;
+import io.denalij.cpu.Memory;
+import io.denalij.cpu.decode.Instruction;
+import io.denalij.cpu.decode.Op;
+import io.denalij.cpu.exec.Interpreter;
 import io.denalij.devices.denali.IoExecutor;
+import io.denalij.mmu.WriteWatch;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** VMs booted from one {@link GuestImage} share its pages copy-on-write and stay isolated. */
@@ -90,6 +99,80 @@ class SharedImageTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> DenaliMachine.boot(DenaliConfig.of(0, Harness.MEM, OutputStream.nullOutputStream(), io), image));
             assertEquals("segment 0 [0xf0000, 0x110000) runs past mem_size 0x100000", e.getMessage());
+        }
+    }
+
+    /**
+     * A second tier whose "compiled" code replays the block's instructions through the reference
+     * interpreter: it records which blocks it was asked to compile and how often its code ran.
+     */
+    private static final class ReplayEngine implements ExecutionEngine {
+        final List<Integer> asked = new ArrayList<>();
+        int runs;
+
+        private record Replay(Instruction[] code, Op[] ops) implements Compiled {
+            @Override public int length() { return code.length; }
+        }
+
+        @Override public Machine attach(CpuState s, Memory memory, Interpreter interpreter, WriteWatch watch) {
+            return new Machine() {
+                @Override public int threshold() { return 4; }
+
+                @Override public Compiled compile(Instruction[] code, Op[] ops, Neighbours neighbours) {
+                    asked.add(code[0].eip);
+                    return new Replay(code, ops);
+                }
+
+                @Override public boolean run(Compiled c, long stopAt, int ppn, int gen, int ppn2, int gen2) {
+                    runs++;
+                    Replay r = (Replay) c;
+                    for (int k = 0; k < r.code.length; k++) {
+                        s.eip = r.code[k].nextEip; // as the executor's fallback does: a branch sets its own
+                        interpreter.execute(r.code[k], r.ops[k]);
+                        s.icount++;
+                    }
+                    return true;
+                }
+            };
+        }
+    }
+
+    /** Counts ECX down from 1000 in a one-block loop, then terminates with 0x55. */
+    static byte[] countdown() {
+        Asm a = new Asm();
+        a.movImm(Asm.ECX, 1000);
+        a.label("loop");
+        a.bytes(0x49);                       // dec ecx
+        a.jne("loop");
+        return a.exit(0x55).elf();
+    }
+
+    private static Quantum runOn(GuestImage image, int vmId, IoExecutor io, ExecutionEngine engine) {
+        DenaliMachine vm = DenaliMachine.boot(DenaliConfig.of(vmId, Harness.MEM, OutputStream.nullOutputStream(), io), image);
+        vm.cpu().setEngine(engine);
+        Quantum q = Harness.runUntilStopped(vm, 10);
+        vm.close();
+        return q;
+    }
+
+    @Test void codeCompiledForAnImagesBlockIsAdoptedCompiledByTheOtherVmsOnTheSameEngine() {
+        byte[] elf = countdown();
+        int loop = Asm.BASE + 5;
+        GuestImage image = GuestImage.load(elf, Harness.MEM);
+        ReplayEngine engine = new ReplayEngine();
+        try (IoExecutor io = new IoExecutor(1)) {
+            assertEquals(new Quantum.Terminated(0x55), runOn(image, 0, io, engine));
+            assertEquals(List.of(loop), engine.asked, "VM 0 compiled the loop");
+            int runs = engine.runs;
+            assertTrue(runs > 0, "and ran it compiled");
+
+            assertEquals(new Quantum.Terminated(0x55), runOn(image, 1, io, engine));
+            assertEquals(List.of(loop), engine.asked, "VM 1 asked for nothing: its loop block came compiled");
+            assertTrue(engine.runs >= runs + 1000 - 10, "VM 1 ran the loop compiled from its first pass: " + (engine.runs - runs));
+
+            ReplayEngine other = new ReplayEngine();
+            assertEquals(new Quantum.Terminated(0x55), runOn(image, 2, io, other));
+            assertEquals(List.of(loop), other.asked, "another engine's machine compiles for itself");
         }
     }
 }

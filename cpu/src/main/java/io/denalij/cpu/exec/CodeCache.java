@@ -197,8 +197,8 @@ public final class CodeCache {
             int first = (cs.base + eip) >>> PhysicalMemory.PAGE_SHIFT;
             if (ram.isShared(first)) {
                 sharedPage = ram.pageForRead(first);
-                Block t = shared.find(sharedPage, eip, cs.base, cs.limit, mode(), ram);
-                if (t != null) return adopt(t);
+                SharedCode.Entry e = shared.find(sharedPage, eip, cs.base, cs.limit, mode(), ram);
+                if (e != null) return adopt(e);
             }
         }
         Block b = decodeHere(eip, cs);
@@ -210,11 +210,29 @@ public final class CodeCache {
         return b;
     }
 
-    /** This machine's block with the content another machine decoded from the same shared pages. */
-    private Block adopt(Block t) {
+    /**
+     * This machine's block with the content another machine (or this one, before the block left the
+     * cache) decoded from the same shared pages, compiled already if this machine's engine compiled it.
+     */
+    private Block adopt(SharedCode.Entry e) {
+        Block t = e.template;
         watch.watch(t.ppn);
         if (t.ppn2 >= 0) watch.watch(t.ppn2);
-        return new Block(t, epoch, t.ppn, watch.generation(t.ppn), t.ppn2, t.ppn2 >= 0 ? watch.generation(t.ppn2) : 0);
+        Block b = new Block(t, epoch, t.ppn, watch.generation(t.ppn), t.ppn2, t.ppn2 >= 0 ? watch.generation(t.ppn2) : 0);
+        if (engine != null) b.compiled = e.compiledBy(engine);
+        return b;
+    }
+
+    /** The engine whose compiled code this machine runs (null: none), for {@link #publish}. */
+    private Object engine;
+
+    /** Names the engine this machine's compiled code comes from (null: none); set with the engine itself. */
+    public void setEngine(Object engine) { this.engine = engine; }
+
+    /** Offers {@code code}, just compiled for {@code b}, to every machine on the same engine that adopts the block (see {@link SharedCode}). */
+    void publish(Block b, io.denalij.cpu.ExecutionEngine.Compiled code) {
+        if (shared == null || code == null || engine == null || b.ppn < 0 || mmu.pagingEnabled() || !ram.isShared(b.ppn)) return;
+        shared.publish(ram.pageForRead(b.ppn), b, engine, code);
     }
 
     private Block decodeHere(int eip, Segment cs) {

@@ -112,7 +112,9 @@ public final class Executor {
 
     /** Kept out of {@link #compiled} so that the hot check stays small enough for HotSpot to inline. */
     private ExecutionEngine.Compiled compile(Block b) {
-        return engine.compile(b.code, b.ops, cache.neighbours(b));
+        ExecutionEngine.Compiled c = engine.compile(b.code, b.ops, cache.neighbours(b));
+        cache.publish(b, c);
+        return c;
     }
 
     /**

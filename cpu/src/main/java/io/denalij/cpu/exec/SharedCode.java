@@ -1,5 +1,6 @@
 package io.denalij.cpu.exec;
 
+import io.denalij.cpu.ExecutionEngine;
 import io.denalij.mmu.PhysicalMemory;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,24 +17,59 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SharedCode {
     private record Key(byte[] page, int eip, int csBase, int csLimit, int mode) { }
 
-    /** A block as decoded, and the array of its second page (null when it stays in one page). */
-    private record Entry(Block template, byte[] page2) { }
+    /**
+     * A block as decoded, the array of its second page (null when it stays in one page), and the
+     * compiled code the first machine to compile it got, with the engine that made it: every machine
+     * on that engine adopts the block compiled. Without this a machine compiled the block again each
+     * time it decoded it anew, and a guest whose hot code outgrows its small code cache (a Denali VM
+     * has 512 slots) re-decodes hot blocks all the time: httpd under load made a new translation of
+     * the same code every few milliseconds, and HotSpot compiled each one.
+     */
+    static final class Entry {
+        final Block template;
+        private final byte[] page2;
+        private volatile Published published;
+
+        private Entry(Block template, byte[] page2) {
+            this.template = template;
+            this.page2 = page2;
+        }
+
+        /** The compiled code {@code engine} made for this block, or null. */
+        ExecutionEngine.Compiled compiledBy(Object engine) {
+            Published p = published;
+            return p != null && p.engine == engine ? p.code : null;
+        }
+    }
+
+    private record Published(Object engine, ExecutionEngine.Compiled code) { }
 
     private final ConcurrentHashMap<Key, Entry> blocks = new ConcurrentHashMap<>();
 
     /** The block decoded from {@code page} at {@code eip}, if any and if its second page (if any) is shared as it was. */
-    Block find(byte[] page, int eip, int csBase, int csLimit, int mode, PhysicalMemory ram) {
+    Entry find(byte[] page, int eip, int csBase, int csLimit, int mode, PhysicalMemory ram) {
         Entry e = blocks.get(new Key(page, eip, csBase, csLimit, mode));
         if (e == null) return null;
-        Block t = e.template();
-        if (t.ppn2 >= 0 && (!ram.isShared(t.ppn2) || ram.pageForRead(t.ppn2) != e.page2())) return null;
-        return t;
+        Block t = e.template;
+        if (t.ppn2 >= 0 && (!ram.isShared(t.ppn2) || ram.pageForRead(t.ppn2) != e.page2)) return null;
+        return e;
     }
 
     /** Shares {@code b}, decoded from {@code page} (and {@code page2}), unless another machine got there first. */
     void offer(byte[] page, byte[] page2, Block b) {
         Block template = new Block(b, -1, b.ppn, 0, b.ppn2, 0); // without this machine's links
         blocks.putIfAbsent(new Key(page, b.eip, b.csBase, b.csLimit, b.mode), new Entry(template, page2));
+    }
+
+    /**
+     * Hands {@code code}, which {@code engine} compiled for {@code b} (decoded from {@code page}), to
+     * the machines that adopt the block from now on. Only when {@code b} has the shared content (its
+     * instructions are the template's very array): a block decoded from a page no longer shared has
+     * its own.
+     */
+    void publish(byte[] page, Block b, Object engine, ExecutionEngine.Compiled code) {
+        Entry e = blocks.get(new Key(page, b.eip, b.csBase, b.csLimit, b.mode));
+        if (e != null && e.template.code == b.code) e.published = new Published(engine, code);
     }
 
     /** Blocks shared so far. */
