@@ -38,6 +38,8 @@ public final class CodeCache {
     private final int slotShift;
     /** Blocks decoded from pages shared copy-on-write with other machines, or null. */
     private final SharedCode shared;
+    /** The engine whose compiled code this machine runs (null: none), for {@link #publish} and {@link #adopt}. */
+    private Object engine;
     private long epoch;
     private int cr0, cr3, cr4;
     private long decodedBlocks;
@@ -219,12 +221,9 @@ public final class CodeCache {
         watch.watch(t.ppn);
         if (t.ppn2 >= 0) watch.watch(t.ppn2);
         Block b = new Block(t, epoch, t.ppn, watch.generation(t.ppn), t.ppn2, t.ppn2 >= 0 ? watch.generation(t.ppn2) : 0);
-        if (engine != null) b.compiled = e.compiledBy(engine);
+        b.compiled = e.compiledBy(engine);
         return b;
     }
-
-    /** The engine whose compiled code this machine runs (null: none), for {@link #publish}. */
-    private Object engine;
 
     /** Names the engine this machine's compiled code comes from (null: none); set with the engine itself. */
     public void setEngine(Object engine) { this.engine = engine; }
