@@ -40,6 +40,11 @@ final class EngineOption {
         };
     }
 
+    /** The first line of {@link #stats}: the translator's own counters (translations made and reused), which all its machines share. */
+    static String translatorStats(ExecutionEngine engine) {
+        return "denali: jit: " + (engine instanceof JitEngine jit ? jit.cache().stats().toString() : "not used (--engine interp)") + System.lineSeparator();
+    }
+
     /**
      * What {@code --jit-stats} prints for a machine that ran with {@code engine} (made by {@link #parse}):
      * the translator's counters, then how often the CPU entered translated code and what part of
@@ -47,10 +52,9 @@ final class EngineOption {
      * each), 100.0 % of 1535149195 guest instructions ran translated". Two lines, each ending in a newline.
      */
     static String stats(ExecutionEngine engine, io.denalij.cpu.Cpu cpu) {
-        String translator = engine instanceof JitEngine jit ? jit.cache().stats().toString() : "not used (--engine interp)";
         long runs = cpu.compiledRuns(), translated = cpu.compiledInstructions(), icount = cpu.state().icount;
-        return String.format("denali: jit: %s%ndenali: jit: %d entries into translated code (%.1f instructions each), "
+        return translatorStats(engine) + String.format("denali: jit: %d entries into translated code (%.1f instructions each), "
                         + "%.1f %% of %d guest instructions ran translated%n",
-                translator, runs, runs == 0 ? 0.0 : (double) translated / runs, icount == 0 ? 0.0 : 100.0 * translated / icount, icount);
+                runs, runs == 0 ? 0.0 : (double) translated / runs, icount == 0 ? 0.0 : 100.0 * translated / icount, icount);
     }
 }

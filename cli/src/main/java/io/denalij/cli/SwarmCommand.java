@@ -1,5 +1,6 @@
 package io.denalij.cli;
 
+import io.denalij.cpu.ExecutionEngine;
 import io.denalij.denali.DenaliConfig;
 import io.denalij.denali.GuestImage;
 import io.denalij.denali.TimeSource;
@@ -72,6 +73,16 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--swap-file", paramLabel = "FILE", description = "swap file for --budget (default: a temporary file, deleted at the end)")
     Path swapFile;
 
+    @Option(names = "--engine", paramLabel = "interp|jit", description = "execution engine of every VM (default: ${DEFAULT-VALUE}); "
+            + "jit: one translator for all VMs, so that a block one VM of the image compiled runs compiled in all")
+    String engine = "interp";
+
+    @Option(names = "--jit-threshold", paramLabel = "N", description = "with --engine jit: interpreted runs of a block before it is compiled (default: ${DEFAULT-VALUE}; 1 to 1000000)")
+    int jitThreshold = EngineOption.defaultThreshold(false);
+
+    @Option(names = "--jit-stats", description = "at the end, print the translator's counters (with --engine jit) to stderr")
+    boolean jitStats;
+
     @Option(names = "--stop-grace", paramLabel = "S", description = "after the stop request, seconds to wait for the VMs to end (default: 60 + 1 per 2,000 VMs)")
     double graceSeconds = -1;
 
@@ -85,7 +96,8 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
         } catch (IllegalArgumentException e) {
             throw new DenaliMain.UserError(image + ": " + e.getMessage());
         }
-        SchedulerConfig config = SchedulerConfig.defaults().withCarriers(carriers).withQuantum(quantum);
+        ExecutionEngine executionEngine = EngineOption.parse(engine, jitThreshold);
+        SchedulerConfig config = SchedulerConfig.defaults().withCarriers(carriers).withQuantum(quantum).withEngine(executionEngine);
         if (budgetGiB > 0) config = config.withBudgetPages((long) (budgetGiB * (1L << 30)) >>> 12)
                 .withSwapFile(swapFile, Math.max(1L << 16, (long) vms * (mem >>> 12)));
         PrintStream out = System.out;
@@ -161,6 +173,7 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
             SwarmSummary summary = SwarmSummary.of(run, scheduler.vms(), tails, stats);
             out.print(summary.text());
             out.flush();
+            if (jitStats) System.err.print(EngineOption.translatorStats(executionEngine));
             if (json != null) Files.writeString(json, summary.json());
             return summary.allGood() ? 0 : 1;
         }
@@ -174,6 +187,7 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
         if (quantum < 1) throw new DenaliMain.UserError("--quantum must be at least 1");
         if (consoleLines < 1 || consoleLines > 100) throw new DenaliMain.UserError("--console-lines must be between 1 and 100");
         if (cmdline.getBytes(StandardCharsets.UTF_8).length > 255) throw new DenaliMain.UserError("--cmdline is longer than 255 bytes");
+        EngineOption.parse(engine, jitThreshold); // a wrong name or threshold is an error before any VM starts
     }
 
     private static long usedHeap() {

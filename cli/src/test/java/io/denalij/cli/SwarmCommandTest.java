@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `denali swarm` end to end with the swarm guest. */
 class SwarmCommandTest {
     static final String SWARM = RunCommandTest.IMAGES.resolve("swarm.elf").toString();
+    static final String COMPUTE = RunCommandTest.IMAGES.resolve("compute.elf").toString();
 
     @Test void everyVmRunsItsRoundsAndTheSummarySaysSo(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("summary.json");
@@ -51,6 +54,19 @@ class SwarmCommandTest {
         assertTrue(r.out().matches("(?s).*swap: [1-9]\\d* VMs swapped out, [1-9]\\d* swapped in.*"), r.out());
     }
 
+    @Test void withTheJitEveryVmOfAComputeImageEndsCleanlyAndItsCodeRanTranslated() {
+        PcCommandTest.Result r = RunCommandTest.denali("swarm", COMPUTE, "--vms", "4", "--mem", "4", "--cmdline", "memcpy",
+                "--engine", "jit", "--jit-stats");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("exited ok 4, non-zero 0, faulted 0"), r.out()); // memcpy checks its own copies
+        Matcher m = Pattern.compile("denali: jit: (\\d+) translations").matcher(r.err());
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) > 0, r.err());
+
+        r = RunCommandTest.denali("swarm", COMPUTE, "--vms", "1", "--mem", "4", "--cmdline", "memcpy", "--jit-stats");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.err().contains("denali: jit: not used (--engine interp)"), "the interpreter is the default: " + r.err());
+    }
+
     @Test void badOptionsAreOneLine() {
         PcCommandTest.Result r = RunCommandTest.denali("swarm", SWARM, "--vms", "0");
         assertEquals(2, r.status());
@@ -58,5 +74,8 @@ class SwarmCommandTest {
         r = RunCommandTest.denali("swarm", "no-such.elf", "--vms", "1");
         assertEquals(2, r.status());
         assertEquals("denali: no-such.elf: no such file", r.err().strip());
+        r = RunCommandTest.denali("swarm", SWARM, "--vms", "1", "--engine", "fast");
+        assertEquals(2, r.status());
+        assertEquals("denali: --engine must be interp or jit, not fast", r.err().strip());
     }
 }

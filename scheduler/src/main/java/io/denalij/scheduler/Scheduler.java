@@ -71,6 +71,7 @@ public final class Scheduler implements AutoCloseable {
             own.run();
             slot.wake();
         }), image);
+        if (this.config.engine() != null) m.cpu().setEngine(this.config.engine());
         add(slot, m);
         return slot;
     }

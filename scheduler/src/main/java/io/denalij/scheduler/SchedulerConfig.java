@@ -1,5 +1,7 @@
 package io.denalij.scheduler;
 
+import io.denalij.cpu.ExecutionEngine;
+
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -17,10 +19,12 @@ import java.util.function.Supplier;
  * @param swapFile            where swapped-out pages go (created, and deleted at close); null: a temporary file
  * @param swapCapacityPages   pages the swap file can hold (the file is sparse: unused capacity costs no disk)
  * @param policy              makes the gatekeeper's eviction choices (one instance per scheduler)
+ * @param engine              the second tier every VM runs its hot code on (one for all, so that a block compiled
+ *                            for one VM of an image runs compiled in all of them); null: interpret everything
  */
 public record SchedulerConfig(int carriers, long quantumInstructions, long tickNanos, int wheelSlots, int priorityBurst,
                               long budgetPages, int headroomPages, Path swapFile, long swapCapacityPages,
-                              Supplier<AdmissionPolicy> policy) {
+                              Supplier<AdmissionPolicy> policy, ExecutionEngine engine) {
     public static final long UNLIMITED = Long.MAX_VALUE;
 
     public SchedulerConfig {
@@ -37,37 +41,43 @@ public record SchedulerConfig(int carriers, long quantumInstructions, long tickN
     /** One carrier per core, 100,000-instruction quanta, a 1 ms wheel of 4096 slots, no memory budget. */
     public static SchedulerConfig defaults() {
         return new SchedulerConfig(Runtime.getRuntime().availableProcessors(), 100_000, 1_000_000, 4096, 8,
-                UNLIMITED, 4, null, 4L << 20, AdmissionPolicy::fifo);
+                UNLIMITED, 4, null, 4L << 20, AdmissionPolicy::fifo, null);
     }
 
     public SchedulerConfig withCarriers(int n) {
         return new SchedulerConfig(n, quantumInstructions, tickNanos, wheelSlots, priorityBurst, budgetPages, headroomPages,
-                swapFile, swapCapacityPages, policy);
+                swapFile, swapCapacityPages, policy, engine);
     }
 
     public SchedulerConfig withQuantum(long instructions) {
         return new SchedulerConfig(carriers, instructions, tickNanos, wheelSlots, priorityBurst, budgetPages, headroomPages,
-                swapFile, swapCapacityPages, policy);
+                swapFile, swapCapacityPages, policy, engine);
     }
 
     public SchedulerConfig withTick(long nanos) {
         return new SchedulerConfig(carriers, quantumInstructions, nanos, wheelSlots, priorityBurst, budgetPages, headroomPages,
-                swapFile, swapCapacityPages, policy);
+                swapFile, swapCapacityPages, policy, engine);
     }
 
     public SchedulerConfig withBudgetPages(long pages) {
         return new SchedulerConfig(carriers, quantumInstructions, tickNanos, wheelSlots, priorityBurst, pages, headroomPages,
-                swapFile, swapCapacityPages, policy);
+                swapFile, swapCapacityPages, policy, engine);
     }
 
     public SchedulerConfig withSwapFile(Path file, long capacityPages) {
         return new SchedulerConfig(carriers, quantumInstructions, tickNanos, wheelSlots, priorityBurst, budgetPages, headroomPages,
-                file, capacityPages, policy);
+                file, capacityPages, policy, engine);
     }
 
     public SchedulerConfig withPolicy(Supplier<AdmissionPolicy> p) {
         return new SchedulerConfig(carriers, quantumInstructions, tickNanos, wheelSlots, priorityBurst, budgetPages, headroomPages,
-                swapFile, swapCapacityPages, p);
+                swapFile, swapCapacityPages, p, engine);
+    }
+
+    /** Every VM booted from now on runs on {@code e} (null: interpreted only). */
+    public SchedulerConfig withEngine(ExecutionEngine e) {
+        return new SchedulerConfig(carriers, quantumInstructions, tickNanos, wheelSlots, priorityBurst, budgetPages, headroomPages,
+                swapFile, swapCapacityPages, policy, e);
     }
 
     public boolean hasBudget() { return budgetPages != UNLIMITED; }
