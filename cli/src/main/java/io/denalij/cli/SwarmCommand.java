@@ -160,6 +160,7 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
             run.put("cmdline", cmdline);
             run.put("carriers", carriers);
             run.put("quantum", quantum);
+            run.put("engine", engine);
             run.put("budget_pages", config.hasBudget() ? config.budgetPages() : 0);
             run.put("policy", config.hasBudget() ? config.policy().get().name() : "none");
             run.put("duration_seconds", durationSeconds);

@@ -98,8 +98,8 @@ record SwarmSummary(Map<String, Object> fields, List<String> problems) {
     String text() {
         StringBuilder b = new StringBuilder();
         double wall = ((Number) fields.get("wall_seconds")).doubleValue();
-        b.append(String.format(Locale.ROOT, "swarm: %d VMs of %s, %d MiB each, %d carriers, quantum %d instructions%s%n",
-                num("vms"), fields.get("image"), num("mem_mib"), num("carriers"), num("quantum"),
+        b.append(String.format(Locale.ROOT, "swarm: %d VMs of %s, %d MiB each, %d carriers, quantum %d instructions, engine %s%s%n",
+                num("vms"), fields.get("image"), num("mem_mib"), num("carriers"), num("quantum"), fields.get("engine"),
                 fields.get("budget_pages") instanceof Number n && n.longValue() > 0
                         ? String.format(Locale.ROOT, ", budget %d pages (%s)", n.longValue(), fields.get("policy")) : ""));
         double allRan = ((Number) fields.get("all_ran_seconds")).doubleValue();

@@ -25,6 +25,7 @@ class SwarmCommandTest {
         assertTrue(r.out().contains("result: every VM ran and ended cleanly"), r.out());
         String j = Files.readString(json);
         assertTrue(j.contains("\"vms\": 40,") && j.contains("\"exited_ok\": 40,") && j.contains("\"all_good\": true"), j);
+        assertTrue(j.contains("\"engine\": \"interp\","), j);
         assertTrue(j.contains("\"rounds_total\": 160,") && j.contains("\"check_errors\": 0,"), j);
         assertTrue(r.out().lines().anyMatch(l -> l.matches(" *\\d+s booted 40/40 \\|.*")) || r.out().contains("booted 40/40"), r.out());
     }
@@ -59,6 +60,7 @@ class SwarmCommandTest {
                 "--engine", "jit", "--jit-stats");
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("exited ok 4, non-zero 0, faulted 0"), r.out()); // memcpy checks its own copies
+        assertTrue(r.out().contains("quantum 100000 instructions, engine jit"), r.out());
         Matcher m = Pattern.compile("denali: jit: (\\d+) translations").matcher(r.err());
         assertTrue(m.find() && Integer.parseInt(m.group(1)) > 0, r.err());
 
