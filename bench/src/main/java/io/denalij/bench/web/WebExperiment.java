@@ -1,5 +1,6 @@
 package io.denalij.bench.web;
 
+import io.denalij.cpu.ExecutionEngine;
 import io.denalij.denali.DenaliConfig;
 import io.denalij.denali.DenaliMachine;
 import io.denalij.denali.GuestImage;
@@ -12,6 +13,7 @@ import io.denalij.net.GatewayStats;
 import io.denalij.net.HostForward;
 import io.denalij.net.Ipv4;
 import io.denalij.net.UserModeGateway;
+import io.denalij.translator.JitEngine;
 import org.HdrHistogram.Histogram;
 
 import java.io.OutputStream;
@@ -27,6 +29,7 @@ import java.util.List;
  * vms,delivery,connections,seconds,requests,req_per_s,mb_per_s,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,errors,switch_drops,boot_s
  *
  * <p>Usage: WebExperiment IMAGE.elf VMS batched|per-frame [seconds=10] [warmup=3] [connections=64] [doc=102400] [workers=1]
+ * [engine=interp|jit] (jit: one translator for every VM, so that code one VM compiled runs compiled in all of them)
  */
 public final class WebExperiment {
     /**
@@ -45,6 +48,12 @@ public final class WebExperiment {
         };
         double seconds = arg(args, 3, 10), warmup = arg(args, 4, 3);
         int connections = (int) arg(args, 5, 64), doc = (int) arg(args, 6, 102400), workers = (int) arg(args, 7, 1);
+        String engineName = args.length > 8 ? args[8] : "interp";
+        ExecutionEngine engine = switch (engineName) {
+            case "interp" -> null;
+            case "jit" -> new JitEngine();
+            default -> throw new IllegalArgumentException("engine must be interp or jit, not " + engineName);
+        };
 
         List<HostForward> forwards = new ArrayList<>();
         for (int i = 0; i < vms; i++) {
@@ -64,6 +73,7 @@ public final class WebExperiment {
                 Runnable wake = s::wake;
                 s.vm = DenaliMachine.boot(DenaliConfig.of(i, 2 << 20, OutputStream.nullOutputStream(), io).withWakeup(wake)
                         .withCmdline("doc=" + doc).withNicQueueFrames(NIC_QUEUE_FRAMES), loaded);
+                if (engine != null) s.vm.cpu().setEngine(engine);
                 s.net = NetworkAttachment.attach(sw, s.vm, wake, delivery);
                 slots.add(s);
             }
