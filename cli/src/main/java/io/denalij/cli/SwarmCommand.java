@@ -88,6 +88,7 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
 
     @Override public Integer call() throws IOException, InterruptedException {
         check();
+        ExecutionEngine executionEngine = EngineOption.parse(engine, jitThreshold); // checks the name and threshold too
         byte[] elf = read(image);
         long mem = (long) memMiB << 20;
         GuestImage guest;
@@ -96,7 +97,6 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
         } catch (IllegalArgumentException e) {
             throw new DenaliMain.UserError(image + ": " + e.getMessage());
         }
-        ExecutionEngine executionEngine = EngineOption.parse(engine, jitThreshold);
         SchedulerConfig config = SchedulerConfig.defaults().withCarriers(carriers).withQuantum(quantum).withEngine(executionEngine);
         if (budgetGiB > 0) config = config.withBudgetPages((long) (budgetGiB * (1L << 30)) >>> 12)
                 .withSwapFile(swapFile, Math.max(1L << 16, (long) vms * (mem >>> 12)));
@@ -188,7 +188,6 @@ public final class SwarmCommand implements java.util.concurrent.Callable<Integer
         if (quantum < 1) throw new DenaliMain.UserError("--quantum must be at least 1");
         if (consoleLines < 1 || consoleLines > 100) throw new DenaliMain.UserError("--console-lines must be between 1 and 100");
         if (cmdline.getBytes(StandardCharsets.UTF_8).length > 255) throw new DenaliMain.UserError("--cmdline is longer than 255 bytes");
-        EngineOption.parse(engine, jitThreshold); // a wrong name or threshold is an error before any VM starts
     }
 
     private static long usedHeap() {
